@@ -1,0 +1,48 @@
+# Sahara Legends — `make run` serves the game, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-fast contracts bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python >= 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+## Recompile the Solidity suite into chain/artifacts (pinned solc-js).
+contracts: node_modules/.installed
+	node scripts/compile.mjs
+
+## Migrate, start the devnet, deploy the suite and serve http://127.0.0.1:5000.
+run: install
+	$(VENV)/bin/legends up
+
+## The whole suite: unit, integration (devnet, PostgreSQL, Redis) and contract tests.
+test: install
+	bash scripts/run-tests.sh $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest tests/unit -q
+
+## Benchmarks (print tables; see docs/benchmarks.md).
+bench: install
+	$(PY) -m bench
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

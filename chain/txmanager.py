@@ -1,0 +1,182 @@
+"""Transaction manager: local signing, one nonce lock per sender, fast receipt polling,
+reverts decoded into :class:`chain.errors.ContractRevert`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from eth_account import Account
+from eth_account.signers.local import LocalAccount
+
+from chain.abi import ErrorDecoder
+from chain.errors import ConfigError, ContractRevert, RpcError
+from chain.port import Receipt
+from chain.rpc import JsonRpcChain
+
+GWEI = 10**9
+FEE_CACHE_SECONDS = 2.0
+
+
+def account_from_key(key: str) -> LocalAccount:
+    """A signer from a hex private key; a bad key is a :class:`ConfigError`."""
+    try:
+        return Account.from_key(key.strip())
+    except Exception:
+        raise ConfigError("signer key is not a 32-byte hex private key") from None
+
+
+def revert_data(error: RpcError) -> bytes | None:
+    """Pull revert bytes out of the many shapes nodes use for them."""
+    data = error.data
+    if isinstance(data, dict):
+        data = data.get("data")
+    if isinstance(data, str) and data.startswith("0x"):
+        try:
+            return bytes.fromhex(data[2:])
+        except ValueError:
+            return None
+    if "revert" in error.rpc_message.lower():
+        return b""
+    return None
+
+
+class TxManager:
+    """Signs and sends transactions for the signers it holds."""
+
+    def __init__(
+        self,
+        chain: JsonRpcChain,
+        decoder: ErrorDecoder | None = None,
+        *,
+        receipt_timeout: float = 60.0,
+    ) -> None:
+        self.chain = chain
+        self.decoder = decoder or ErrorDecoder()
+        self.receipt_timeout = receipt_timeout
+        self._signers: dict[str, LocalAccount] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._nonces: dict[str, int] = {}
+        self._chain_id: int | None = None
+        self._fees: tuple[float, int, int] | None = None
+
+    # -- signers -----------------------------------------------------------------
+    def add_signer(self, account: LocalAccount | str) -> str:
+        if isinstance(account, str):
+            account = account_from_key(account)
+        self._signers[account.address] = account
+        self._locks.setdefault(account.address, threading.Lock())
+        return account.address
+
+    @property
+    def chain_id(self) -> int:
+        if self._chain_id is None:
+            self._chain_id = self.chain.chain_id()
+        return self._chain_id
+
+    def _fee_fields(self) -> dict[str, int]:
+        now = time.monotonic()
+        if self._fees is None or now - self._fees[0] > FEE_CACHE_SECONDS:
+            price = int(self.chain.request("eth_gasPrice"), 16)
+            tip = min(GWEI, price)
+            self._fees = (now, 2 * price + tip, tip)
+        _, max_fee, tip = self._fees
+        return {"maxFeePerGas": max_fee, "maxPriorityFeePerGas": tip}
+
+    # -- sending -----------------------------------------------------------------
+    def estimate(self, sender: str, to: str | None, data: bytes, value: int = 0) -> int:
+        tx: dict[str, Any] = {"from": sender, "data": "0x" + data.hex(), "value": hex(value)}
+        if to:
+            tx["to"] = to
+        try:
+            return int(self.chain.request("eth_estimateGas", [tx]), 16)
+        except RpcError as exc:
+            raw = revert_data(exc)
+            if raw is None:
+                raise
+            raise self.decoder.decode(raw) from None
+
+    def send(
+        self,
+        sender: str,
+        to: str | None,
+        data: bytes,
+        *,
+        value: int = 0,
+        gas: int | None = None,
+    ) -> str:
+        """Sign and broadcast; returns the tx hash without waiting for the receipt."""
+        signer = self._signers.get(sender)
+        if signer is None:
+            raise ConfigError(f"no signer key for {sender}")
+        if gas is None:
+            gas = self.estimate(sender, to, data, value) * 12 // 10 + 10_000
+        with self._locks[sender]:
+            for attempt in (1, 2):
+                nonce = self._nonces.get(sender)
+                if nonce is None:
+                    nonce = self.chain.nonce(sender)
+                tx = {
+                    "chainId": self.chain_id,
+                    "nonce": nonce,
+                    "gas": gas,
+                    "value": value,
+                    "data": data,
+                    "type": 2,
+                    **self._fee_fields(),
+                }
+                if to:
+                    tx["to"] = to
+                raw = signer.sign_transaction(tx).raw_transaction
+                try:
+                    tx_hash = self.chain.send(bytes(raw))
+                except RpcError as exc:
+                    self._nonces.pop(sender, None)  # resync from the node
+                    if attempt == 2 or "nonce" not in exc.rpc_message.lower():
+                        raise
+                    continue
+                self._nonces[sender] = nonce + 1
+                return tx_hash
+        raise AssertionError("unreachable")
+
+    def wait(self, tx_hash: str, *, sender: str | None = None, to: str | None = None,
+             data: bytes = b"") -> Receipt:
+        """Wait for a receipt; a failed tx raises its decoded revert."""
+        receipt = self.chain.wait(tx_hash, self.receipt_timeout)
+        if not receipt.ok:
+            raise self._explain_failure(tx_hash, sender, to, data, receipt.block_number)
+        return receipt
+
+    def transact(
+        self,
+        sender: str,
+        to: str | None,
+        data: bytes,
+        *,
+        value: int = 0,
+        gas: int | None = None,
+    ) -> Receipt:
+        tx_hash = self.send(sender, to, data, value=value, gas=gas)
+        return self.wait(tx_hash, sender=sender, to=to, data=data)
+
+    def forget_nonces(self) -> None:
+        """Drop cached nonces (after an evm_revert or a node restart)."""
+        self._nonces.clear()
+        self._fees = None
+
+    def _explain_failure(
+        self, tx_hash: str, sender: str | None, to: str | None, data: bytes, block: int
+    ) -> ContractRevert:
+        if sender and to:
+            try:
+                self.chain.request(
+                    "eth_call",
+                    [{"from": sender, "to": to, "data": "0x" + data.hex()}, hex(max(block - 1, 0))],
+                )
+            except RpcError as exc:
+                raw = revert_data(exc)
+                if raw is not None:
+                    return self.decoder.decode(raw, tx_hash=tx_hash)
+        return ContractRevert("Reverted", {}, tx_hash=tx_hash)

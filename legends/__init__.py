@@ -1,0 +1,39 @@
+"""Sahara Legends web application (the Flask composition root)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from legends.config import Config, load_config
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+
+
+def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
+    """Build the app. ``config`` is a mapping of overrides or a ready Config object."""
+    cfg = config if isinstance(config, Config) else load_config(config)
+    cfg.validate()
+    instance = cfg.INSTANCE_PATH
+    app = Flask(
+        "legends",
+        instance_path=str(Path(instance).resolve()) if instance else None,
+        instance_relative_config=True,
+        template_folder=str(FRONTEND / "templates"),
+        static_folder=str(FRONTEND / "static"),
+    )
+    app.config.from_object(cfg)
+    app.extensions["legends.config"] = cfg
+
+    from legends import chainlink, db, health
+    from legends.extensions import socketio
+
+    db.init_app(app)
+    chainlink.init_app(app, cfg, dict(os.environ))
+    socketio.init_app(app, message_queue=cfg.REDIS_URL or None)
+    app.register_blueprint(health.bp)
+    return app

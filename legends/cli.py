@@ -1,0 +1,179 @@
+"""The ``legends`` command line: devnet, deploy, database, and ``up`` (all of it)."""
+
+from __future__ import annotations
+
+import functools
+import signal
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from flask import Flask
+
+from chain.errors import ChainError
+from legends.config import ConfigurationError
+
+
+class CliError(click.ClickException):
+    """Printed as one line, exit status 1, no traceback."""
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn domain errors into one-line CLI errors."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (ChainError, ConfigurationError, ValueError, OSError) as exc:
+            raise CliError(str(exc) or type(exc).__name__) from None
+
+    return wrapper
+
+
+def make_app(ctx: click.Context) -> Flask:
+    from legends import create_app
+
+    overrides = {k: v for k, v in (ctx.obj or {}).items() if v is not None}
+    try:
+        return create_app(overrides)
+    except (ConfigurationError, ChainError) as exc:
+        raise CliError(str(exc)) from None
+
+
+@click.group()
+@click.option("--network", help="devnet (bundled anvil) or external (CHAIN_RPC_URL).")
+@click.option("--rpc-url", help="JSON-RPC URL of the chain (overrides CHAIN_RPC_URL).")
+@click.pass_context
+def cli(ctx: click.Context, network: str | None, rpc_url: str | None) -> None:
+    """Sahara Legends: a gamified testnet on a bundled EVM devnet."""
+    ctx.obj = {"CHAIN_NETWORK": network, "CHAIN_RPC_URL": rpc_url}
+
+
+# -- devnet -------------------------------------------------------------------------
+@cli.group()
+def devnet() -> None:
+    """Start, stop and inspect the bundled anvil devnet."""
+
+
+@devnet.command("start")
+@click.pass_context
+@friendly
+def devnet_start(ctx: click.Context) -> None:
+    app = make_app(ctx)
+    node = app.extensions["legends.chain"].devnet()
+    pid = node.start()
+    click.echo(f"devnet running at {node.config.url} (pid {pid}, chain id {node.config.chain_id}, "
+               f"state {node.state_file})")
+
+
+@devnet.command("stop")
+@click.pass_context
+@friendly
+def devnet_stop(ctx: click.Context) -> None:
+    node = make_app(ctx).extensions["legends.chain"].devnet()
+    click.echo("devnet stopped (state saved)" if node.stop() else "devnet was not running")
+
+
+@devnet.command("status")
+@click.pass_context
+@friendly
+def devnet_status(ctx: click.Context) -> None:
+    node = make_app(ctx).extensions["legends.chain"].devnet()
+    info = node.status()
+    if not info["running"]:
+        click.echo(f"devnet not running ({node.config.url})")
+        sys.exit(3)
+    click.echo(f"devnet running at {info['url']} (pid {info['pid']}, chain id {info['chain_id']}, "
+               f"block {info['block']})")
+
+
+# -- deploy ---------------------------------------------------------------------------
+@cli.command()
+@click.pass_context
+@friendly
+def deploy(ctx: click.Context) -> None:
+    """Deploy the contract suite (only what is missing or changed)."""
+    from legends.services import deploy_suite
+
+    app = make_app(ctx)
+    with app.app_context():
+        deploy_suite(click.echo)
+
+
+# -- database -------------------------------------------------------------------------
+@cli.group()
+def db() -> None:
+    """Apply and inspect database migrations."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+@click.pass_context
+@friendly
+def db_upgrade(ctx: click.Context, revision: str) -> None:
+    from legends import migrate
+
+    app = make_app(ctx)
+    url = app.extensions["legends.db"].url
+    migrate.upgrade(url, revision)
+    click.echo(f"database at {revision}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@click.pass_context
+@friendly
+def db_downgrade(ctx: click.Context, revision: str) -> None:
+    from legends import migrate
+
+    app = make_app(ctx)
+    migrate.downgrade(app.extensions["legends.db"].url, revision)
+    click.echo(f"database at {revision}")
+
+
+# -- everything ------------------------------------------------------------------------
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_context
+@friendly
+def up(ctx: click.Context, host: str, port: int) -> None:
+    """Migrate, start the devnet, deploy, and serve the app; Ctrl-C stops everything."""
+    from legends import migrate
+    from legends.services import deploy_suite, start_background
+
+    app = make_app(ctx)
+    link = app.extensions["legends.chain"]
+    node = link.devnet() if link.network == "devnet" else None
+    started_devnet = False
+    if node is not None and node.pid() is None:
+        node.start()
+        started_devnet = True
+        click.echo(f"devnet started at {node.config.url}")
+    try:
+        migrate.upgrade(app.extensions["legends.db"].url)
+        click.echo("database migrated")
+        with app.app_context():
+            deploy_suite(click.echo)
+        stop_background = start_background(app)
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        click.echo(f"Sahara Legends at http://{host}:{port}  (Ctrl-C stops everything)")
+        from legends.extensions import socketio
+
+        try:
+            socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
+                         use_reloader=False, log_output=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop_background()
+    finally:
+        if started_devnet and node is not None:
+            node.stop()
+            click.echo("devnet stopped (state saved)")
+
+
+def main() -> None:
+    cli(prog_name="legends")

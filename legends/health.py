@@ -1,0 +1,53 @@
+"""``/healthz``: database, chain and queue status in one JSON document."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from chain.errors import ChainError
+from chain.store import SqlManifestStore
+from legends.chainlink import get_chain
+from legends.db import get_db
+
+bp = Blueprint("health", __name__)
+
+
+def chain_status() -> dict[str, object]:
+    link = get_chain()
+    try:
+        rpc = link.rpc
+        chain_id, block = rpc.chain_id(), rpc.block_number()
+    except ChainError as exc:
+        return {"ok": False, "network": link.network, "error": str(exc)}
+    status: dict[str, object] = {"ok": True, "network": link.network, "chain_id": chain_id,
+                                 "block": block}
+    try:
+        manifest = SqlManifestStore(get_db().sessions).load(chain_id)
+    except Exception:  # no tables yet: the chain itself is fine
+        manifest = None
+    if manifest is not None and manifest.complete:
+        status["suite"] = {"version": manifest.version, "contracts": manifest.addresses}
+    else:
+        status.update(ok=False, suite=None, error="suite not deployed")
+    return status
+
+
+def queue_status() -> dict[str, object]:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return {"ok": True, "backend": "in-process"}
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except Exception as exc:
+        return {"ok": False, "backend": "redis", "error": type(exc).__name__}
+    return {"ok": True, "backend": "redis"}
+
+
+@bp.get("/healthz")
+def healthz():  # type: ignore[no-untyped-def]
+    report = {"database": get_db().status(), "chain": chain_status(), "queue": queue_status()}
+    healthy = all(part["ok"] for part in report.values())
+    report = {"status": "ok" if healthy else "degraded", **report}
+    return jsonify(report), 200 if healthy else 503

@@ -1,0 +1,149 @@
+"""Shared fixtures: a real devnet per test session (snapshot/revert around each test),
+PostgreSQL and Redis when reachable (required when CI=true), and the Flask app."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL") or os.environ.get(
+    "DATABASE_URL", "postgresql://127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 1):
+            return True
+    except OSError:
+        return False
+
+
+def need_service(url: str, port: int, name: str) -> None:
+    if not reachable(url, port):
+        if IN_CI:
+            pytest.fail(f"{name} at {url} is required in CI but not reachable")
+        pytest.skip(f"{name} not reachable at {url}")
+
+
+# -- databases -------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A private schema in the PostgreSQL test database, dropped afterwards."""
+    need_service(POSTGRES_URL, 5432, "PostgreSQL")
+    import sqlalchemy as sa
+
+    base = POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    schema = f"legends_test_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    need_service(REDIS_URL, 6379, "Redis")
+    return REDIS_URL
+
+
+# -- devnet ----------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def devnet(tmp_path_factory):
+    """One real anvil for the whole session."""
+    from chain.devnet import Devnet, DevnetConfig
+
+    node = Devnet(DevnetConfig(instance_path=tmp_path_factory.mktemp("devnet"), port=free_port()))
+    node.start()
+    yield node
+    node.stop()
+
+
+@pytest.fixture(scope="session")
+def chain_tx(devnet):
+    from chain import artifacts
+    from chain.rpc import JsonRpcChain
+    from chain.txmanager import TxManager
+
+    return TxManager(JsonRpcChain(devnet.config.url), artifacts.error_decoder())
+
+
+@pytest.fixture(scope="session")
+def signers():
+    from chain.accounts import dev_signers
+
+    return dev_signers()
+
+
+@pytest.fixture(scope="session")
+def deployed(chain_tx, signers):
+    """The suite deployed once per session: (manifest, Suite)."""
+    from chain.bindings import Suite
+    from chain.deploy import deploy_suite
+    from chain.store import MemoryManifestStore
+
+    manifest, _ = deploy_suite(chain_tx, signers, MemoryManifestStore(), say=lambda _m: None)
+    return manifest, Suite.bind(manifest.addresses, chain_tx)
+
+
+@pytest.fixture
+def suite(deployed, chain_tx):
+    """The deployed suite, with the chain rolled back after the test."""
+    snap = chain_tx.chain.snapshot()
+    yield deployed[1]
+    chain_tx.chain.revert(snap)
+    chain_tx.forget_nonces()
+
+
+@pytest.fixture
+def players(chain_tx):
+    """Funded player accounts from the dev mnemonic, registered with the tx manager."""
+    from chain.accounts import FIRST_PLAYER_INDEX, dev_account
+
+    accounts = [dev_account(FIRST_PLAYER_INDEX + i) for i in range(4)]
+    for account in accounts:
+        chain_tx.add_signer(account)
+    return [a.address for a in accounts]
+
+
+# -- app -------------------------------------------------------------------------------
+@pytest.fixture
+def make_app(tmp_path: Path):
+    """Build an app on a migrated SQLite database in a private instance folder."""
+    from legends import create_app, migrate
+
+    def build(**overrides):
+        config = {"ENV_NAME": "testing", "INSTANCE_PATH": str(tmp_path / "instance"),
+                  "DATABASE_URL": None, **overrides}
+        app = create_app(config)
+        migrate.upgrade(app.extensions["legends.db"].url)
+        return app
+
+    return build
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

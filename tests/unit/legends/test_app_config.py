@@ -1,0 +1,60 @@
+"""The factory and the configuration classes."""
+
+from __future__ import annotations
+
+import pytest
+
+from legends import create_app
+from legends.config import DEFAULT_SECRET, ConfigurationError, load_config
+
+GOOD_SECRET = "x" * 40
+KEY = "0x" + "11" * 32
+
+
+def production(**env: str) -> dict[str, str]:
+    return {"LEGENDS_ENV": "production", "CHAIN_RPC_URL": "http://127.0.0.1:1", **env}
+
+
+def test_factory_builds_an_app_without_touching_the_network(tmp_path):
+    app = create_app({"ENV_NAME": "testing", "INSTANCE_PATH": str(tmp_path)})
+    assert app.testing
+    assert "legends.db" in app.extensions and "legends.chain" in app.extensions
+    assert app.extensions["legends.db"].url.startswith("sqlite:///" + str(tmp_path))
+
+
+def test_development_defaults_to_sqlite_and_the_devnet():
+    config = load_config(env={})
+    assert config.DATABASE_URL is None and config.CHAIN_NETWORK == "devnet"
+
+
+def test_environment_overrides_class_defaults():
+    config = load_config(env={"DEVNET_PORT": "9999", "REDIS_URL": "redis://h:1/0"})
+    assert config.DEVNET_PORT == 9999 and config.REDIS_URL == "redis://h:1/0"
+
+
+def test_a_non_numeric_port_names_the_setting():
+    with pytest.raises(ConfigurationError, match="DEVNET_PORT"):
+        load_config(env={"DEVNET_PORT": "lots"})
+
+
+@pytest.mark.parametrize("secret", [None, DEFAULT_SECRET, "short"])
+def test_production_refuses_a_default_or_weak_secret(secret):
+    env = production(CHAIN_SIGNER_KEY=KEY)
+    if secret is not None:
+        env["SECRET_KEY"] = secret
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        load_config(env=env).validate()
+
+
+def test_production_refuses_to_start_without_a_signer_key():
+    with pytest.raises(ConfigurationError, match="CHAIN_SIGNER_KEY"):
+        load_config(env=production(SECRET_KEY=GOOD_SECRET)).validate()
+
+
+def test_production_starts_with_a_secret_and_a_signer_key():
+    load_config(env=production(SECRET_KEY=GOOD_SECRET, CHAIN_SIGNER_KEY=KEY)).validate()
+
+
+def test_unknown_network_is_refused():
+    with pytest.raises(ConfigurationError, match="unknown network 'moon'"):
+        load_config(env={"CHAIN_NETWORK": "moon"}).validate()
