@@ -132,6 +132,8 @@ def deploy_suite(tx: TxManager, signers: Signers, store: ManifestStore,
         entry = ManifestEntry(name, receipt.contract_address or "", code_hash, receipt.block_number)
         manifest.entries[name] = entry
         deployed.append(name)
+        # Saved at once, so a failure later on never forgets what is already on chain.
+        store.save(Manifest(chain_id, {**previous.entries, **manifest.entries}))
         say(f"  {name:<14} deployed at {entry.address} ({reason}, block {entry.block})")
     wired = wire_suite(Suite.bind(manifest.addresses, tx), signers, params)
     for step in wired:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import requests
+from eth_utils import to_checksum_address
 
 from chain.errors import RpcError, RpcUnavailable, TxTimeout
 from chain.port import Log, Receipt
@@ -132,7 +133,7 @@ class JsonRpcChain:
 
 def _log(raw: dict[str, Any]) -> Log:
     return Log(
-        address=raw["address"],
+        address=to_checksum_address(raw["address"]),
         topics=tuple(_bytes(t) for t in raw.get("topics", [])),
         data=_bytes(raw.get("data")),
         block_number=_int(raw.get("blockNumber")),
@@ -150,6 +151,7 @@ def _receipt(raw: dict[str, Any]) -> Receipt:
         block_number=_int(raw.get("blockNumber")),
         block_hash=raw.get("blockHash") or "",
         gas_used=_int(raw.get("gasUsed")),
-        contract_address=raw.get("contractAddress"),
+        contract_address=(to_checksum_address(raw["contractAddress"])
+                          if raw.get("contractAddress") else None),
         logs=tuple(_log(item) for item in raw.get("logs", [])),
     )

@@ -7,5 +7,7 @@ from sqlalchemy import MetaData
 
 def all_metadata() -> list[MetaData]:
     from chain.store import ChainBase
+    from legends import auth_store  # noqa: F401  (registers its tables)
+    from quests.orm import Base
 
-    return [ChainBase.metadata]
+    return [ChainBase.metadata, Base.metadata]

@@ -1,0 +1,114 @@
+"""Players and sign-in (EIP-4361): nonces, verification, first-sign-in registration."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlparse
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from legends.auth_store import SignInNonce
+from legends.siwe import SiweMessage, SiweVerificationError, parse_message, verify
+from legends.siwe_grammar import SiweParseError
+from quests.orm import Player
+
+NONCE_TTL = timedelta(minutes=10)
+STATEMENT = "Sign in to Sahara Legends."
+
+
+class SignInError(Exception):
+    """Sign-in refused; ``field`` names what was wrong, ``status`` the HTTP answer."""
+
+    def __init__(self, message: str, field: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.field = field
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What a sign-in message must be bound to."""
+
+    domain: str
+    origin: str
+    chain_id: int
+
+    @classmethod
+    def from_public_url(cls, public_url: str, chain_id: int) -> Deployment:
+        parsed = urlparse(public_url)
+        return cls(domain=parsed.netloc, origin=f"{parsed.scheme}://{parsed.netloc}",
+                   chain_id=chain_id)
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def issue_nonce(session: Session, now: datetime | None = None) -> SignInNonce:
+    now = now or now_utc()
+    row = SignInNonce(nonce=secrets.token_hex(8), issued_at=now, expires_at=now + NONCE_TTL)
+    session.add(row)
+    return row
+
+
+def _consume_nonce(session: Session, nonce: str, now: datetime) -> None:
+    """Mark the nonce used; exactly one request can win, an expired one never."""
+    row = session.scalar(select(SignInNonce).where(SignInNonce.nonce == nonce))
+    if row is None:
+        raise SignInError("unknown nonce: ask /api/auth/nonce for a fresh one", "nonce", 401)
+    if _aware(row.expires_at) <= now:
+        raise SignInError("the sign-in nonce has expired", "nonce", 401)
+    used = session.execute(
+        update(SignInNonce)
+        .where(SignInNonce.id == row.id, SignInNonce.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if used.rowcount != 1:
+        raise SignInError("this sign-in message was already used", "nonce", 401)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+FIELD_OF_CODE = {
+    "domain_mismatch": "domain", "uri_mismatch": "uri", "chain_id_mismatch": "chain_id",
+    "expired": "expiration_time", "not_yet_valid": "not_before", "invalid_signature": "signature",
+    "nonce_mismatch": "nonce", "malformed": "message",
+}
+
+
+def sign_in(session: Session, deployment: Deployment, message_text: str, signature: str,
+            referral_code: str | None = None, now: datetime | None = None) -> tuple[Player, bool]:
+    """Verify a signed EIP-4361 message and return (player, created)."""
+    now = now or now_utc()
+    try:
+        message: SiweMessage = parse_message(message_text)
+    except SiweParseError as exc:
+        raise SignInError(f"malformed sign-in message: {exc}", exc.field or "message") from None
+    if not message.uri.startswith(deployment.origin):
+        raise SignInError(f"the message is for {message.uri}, not {deployment.origin}", "uri", 401)
+    try:
+        verify(message, signature, domain=deployment.domain, chain_id=deployment.chain_id, now=now)
+    except SiweVerificationError as exc:
+        field = FIELD_OF_CODE.get(exc.code, exc.field or "message")
+        raise SignInError(str(exc), field, 401) from None
+    _consume_nonce(session, message.nonce, now)
+    player = session.scalar(select(Player).where(Player.address == message.address))
+    if player is not None:
+        player.last_seen_at = now
+        return player, False
+    referrer = None
+    if referral_code:
+        referrer = session.scalar(select(Player).where(Player.referral_code == referral_code))
+        if referrer is None:
+            raise SignInError("unknown referral code", "referral_code", 400)
+    player = Player(address=message.address, referral_code=secrets.token_hex(4),
+                    referred_by_id=referrer.id if referrer else None, xp=0,
+                    created_at=now, last_seen_at=now)
+    session.add(player)
+    session.flush()
+    return player, True

@@ -1,0 +1,47 @@
+"""The game's ORM base (players, quests, rewards share it) and the Player row.
+
+SQLAlchemy stays in persistence modules like this one; the rules never import it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
+address = Annotated[str, mapped_column(String(42))]
+timestamp = Annotated[datetime, mapped_column(DateTime(timezone=True), default=utcnow)]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Player(Base):
+    """A wallet that signed in at least once."""
+
+    __tablename__ = "player"
+
+    id: Mapped[intpk]
+    address: Mapped[address] = mapped_column(unique=True)
+    referral_code: Mapped[str] = mapped_column(String(16), unique=True)
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("player.id"), index=True)
+    xp: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[timestamp]
+    last_seen_at: Mapped[timestamp]
