@@ -21,19 +21,20 @@ from chain.txmanager import account_from_key
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
 
 # Dev-mnemonic indices for the suite's roles on the devnet.
-DEPLOYER, FAUCET, ATTESTER, VALIDATOR_POOL = 0, 1, 2, 3
+DEPLOYER, FAUCET, ATTESTER, VALIDATOR_POOL, MINTER = 0, 1, 2, 3, 4
 FIRST_PLAYER_INDEX = 10
 
 
 @dataclass(frozen=True)
 class Signers:
-    deployer: LocalAccount  # admin, minter and reviewer
+    deployer: LocalAccount  # admin and label reviewer
+    minter: LocalAccount  # the reward worker's key: mints shards and SAHARA in batches
     faucet: LocalAccount  # claims for players without gas
     attester: LocalAccount  # signs agent invocations (stands in for a TEE)
     validator_pool: str  # receives the validators' share of sales
 
     def all(self) -> list[LocalAccount]:
-        return [self.deployer, self.faucet, self.attester]
+        return [self.deployer, self.minter, self.faucet, self.attester]
 
 
 def dev_account(index: int) -> LocalAccount:
@@ -44,6 +45,7 @@ def dev_account(index: int) -> LocalAccount:
 def dev_signers() -> Signers:
     return Signers(
         deployer=dev_account(DEPLOYER),
+        minter=dev_account(MINTER),
         faucet=dev_account(FAUCET),
         attester=dev_account(ATTESTER),
         validator_pool=dev_account(VALIDATOR_POOL).address,
@@ -62,17 +64,19 @@ def _key(env: Mapping[str, str], name: str, instance_path: Path | None) -> str |
 
 def signers_from_env(env: Mapping[str, str] | None = None,
                      instance_path: Path | None = None) -> Signers:
-    """Signers for a non-devnet network: ``CHAIN_SIGNER_KEY`` is required; the faucet
-    and attester keys default to it; the validator pool to the signer's address."""
+    """Signers for a non-devnet network: ``CHAIN_SIGNER_KEY`` is required; the minter,
+    faucet and attester keys default to it; the validator pool to the signer's address."""
     env = os.environ if env is None else env
     signer_key = _key(env, "CHAIN_SIGNER_KEY", instance_path)
     if not signer_key:
         raise ConfigError("CHAIN_SIGNER_KEY is not set (environment or instance/keys/)")
     deployer = account_from_key(signer_key)
+    minter_key = _key(env, "CHAIN_MINTER_KEY", instance_path)
     faucet_key = _key(env, "CHAIN_FAUCET_KEY", instance_path)
     attester_key = _key(env, "CHAIN_ATTESTER_KEY", instance_path)
     return Signers(
         deployer=deployer,
+        minter=account_from_key(minter_key) if minter_key else deployer,
         faucet=account_from_key(faucet_key) if faucet_key else deployer,
         attester=account_from_key(attester_key) if attester_key else deployer,
         validator_pool=env.get("CHAIN_VALIDATOR_POOL") or deployer.address,

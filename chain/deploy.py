@@ -155,11 +155,11 @@ def wire_suite(suite: Suite, signers: Signers, params: SuiteParams) -> list[str]
             contract.transact(admin, "grantRole", contract.call(role), account)
             done.append(label)
 
-    grant(suite.token, "MINTER_ROLE", admin, "SaharaToken minter")
+    grant(suite.token, "MINTER_ROLE", signers.minter.address, "SaharaToken minter")
     grant(suite.token, "FAUCET_ROLE", signers.faucet.address, "SaharaToken faucet relayer")
     grant(suite.data, "REVIEWER_ROLE", admin, "DataServices reviewer")
     grant(suite.agents, "ATTESTER_ROLE", signers.attester.address, "AgentRegistry attester")
-    grant(suite.shards, "MINTER_ROLE", admin, "LegendShards minter")
+    grant(suite.shards, "MINTER_ROLE", signers.minter.address, "LegendShards minter")
     grant(suite.shards, "FORGE_ROLE", suite.relic.address, "LegendShards forge -> LegendRelic")
     for region in range(1, REGION_COUNT + 1):
         guardian = 100 + region
@@ -168,6 +168,7 @@ def wire_suite(suite: Suite, signers: Signers, params: SuiteParams) -> list[str]
             suite.shards.transact(admin, "setRecipe", guardian, region, GUARDIAN_RECIPE_SHARDS)
             done.append(f"recipe Guardian {guardian} = {GUARDIAN_RECIPE_SHARDS} x shard {region}")
     if suite.token.balance_of(suite.staking.address) == 0 and params.staking_reward_fund:
+        # The admin holds MINTER_ROLE from the token's constructor.
         suite.token.transact(admin, "mint", admin, params.staking_reward_fund)
         suite.token.transact(admin, "approve", suite.staking.address, params.staking_reward_fund)
         suite.staking.transact(admin, "fundRewards", params.staking_reward_fund)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from eth_account import Account
@@ -41,6 +42,22 @@ def revert_data(error: RpcError) -> bytes | None:
     if "revert" in error.rpc_message.lower():
         return b""
     return None
+
+
+@dataclass(frozen=True)
+class SignedTx:
+    """A signed transaction not yet (or not known to be) broadcast.
+
+    Its hash is fixed before broadcasting, so a caller can record it first and, after a
+    crash, look the transaction up instead of signing a second one.
+    """
+
+    sender: str
+    nonce: int
+    tx_hash: str
+    raw: bytes
+    to: str | None
+    data: bytes
 
 
 class TxManager:
@@ -97,6 +114,50 @@ class TxManager:
             if raw is None:
                 raise
             raise self.decoder.decode(raw) from None
+
+    def sign(
+        self,
+        sender: str,
+        to: str | None,
+        data: bytes,
+        *,
+        nonce: int | None = None,
+        value: int = 0,
+        gas: int | None = None,
+    ) -> SignedTx:
+        """Sign without broadcasting. Without ``nonce`` the next one is reserved; passing
+        the nonce of an earlier attempt re-signs a replacement for that same slot."""
+        signer = self._signers.get(sender)
+        if signer is None:
+            raise ConfigError(f"no signer key for {sender}")
+        if gas is None:
+            gas = self.estimate(sender, to, data, value) * 12 // 10 + 10_000
+        with self._locks[sender]:
+            if nonce is None:
+                nonce = self._nonces.get(sender)
+                if nonce is None:
+                    nonce = self.chain.nonce(sender)
+                self._nonces[sender] = nonce + 1
+            tx = {"chainId": self.chain_id, "nonce": nonce, "gas": gas, "value": value,
+                  "data": data, "type": 2, **self._fee_fields()}
+            if to:
+                tx["to"] = to
+            signed = signer.sign_transaction(tx)
+        return SignedTx(sender, nonce, "0x" + bytes(signed.hash).hex(),
+                        bytes(signed.raw_transaction), to, data)
+
+    def broadcast(self, signed: SignedTx) -> str:
+        """Broadcast a signed tx; a node that already has it is not an error."""
+        try:
+            return self.chain.send(signed.raw)
+        except RpcError as exc:
+            text = exc.rpc_message.lower()
+            if "already known" in text or "already imported" in text:
+                return signed.tx_hash
+            if "nonce too low" in text and self.chain.receipt(signed.tx_hash) is not None:
+                return signed.tx_hash
+            self._nonces.pop(signed.sender, None)
+            raise
 
     def send(
         self,

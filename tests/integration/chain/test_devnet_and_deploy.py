@@ -95,7 +95,8 @@ def test_a_changed_contract_redeploys_only_itself_and_its_dependents(chain_tx, s
 
 def test_deploy_wires_roles_and_recipes(suite, signers):
     assert suite.shards.has_role("FORGE_ROLE", suite.relic.address)
-    assert suite.shards.has_role("MINTER_ROLE", signers.deployer.address)
+    assert suite.shards.has_role("MINTER_ROLE", signers.minter.address)
+    assert suite.token.has_role("MINTER_ROLE", signers.minter.address)
     assert suite.token.has_role("FAUCET_ROLE", signers.faucet.address)
     assert suite.agents.has_role("ATTESTER_ROLE", signers.attester.address)
     for region in range(1, 6):
