@@ -29,12 +29,13 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     app.config.from_object(cfg)
     app.extensions["legends.config"] = cfg
 
-    from legends import api, chainlink, db, health
+    from legends import api, chainlink, db, health, pages
     from legends.extensions import socketio
 
     db.init_app(app)
     chainlink.init_app(app, cfg, dict(os.environ))
     socketio.init_app(app, message_queue=cfg.REDIS_URL or None)
     app.register_blueprint(health.bp)
+    app.register_blueprint(pages.bp)
     api.init_app(app)
     return app

@@ -1,0 +1,44 @@
+"""/healthz reports database, chain (with the deployed suite) and queue."""
+
+from __future__ import annotations
+
+
+def test_healthz_without_a_chain_is_degraded_but_answers(make_app):
+    app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "degraded"
+    assert body["database"]["ok"] is True and body["database"]["revision"]
+    assert body["chain"]["ok"] is False and "unreachable" in body["chain"]["error"]
+    assert body["queue"] == {"ok": True, "backend": "in-process"}
+
+
+def test_healthz_shows_the_deployed_suite(make_app, devnet, deployed):
+    from chain.store import SqlManifestStore
+
+    manifest, _ = deployed
+    app = make_app(CHAIN_RPC_URL=devnet.config.url)
+    SqlManifestStore(app.extensions["legends.db"].sessions).save(manifest)
+    body = app.test_client().get("/healthz").get_json()
+    assert body["status"] == "ok", body
+    assert body["chain"]["chain_id"] == 31337 and body["chain"]["block"] >= 1
+    assert body["chain"]["suite"]["version"] == manifest.version
+    assert set(body["chain"]["suite"]["contracts"]) == set(manifest.addresses)
+
+
+def test_healthz_reports_redis_when_configured(make_app, redis_url):
+    app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1", REDIS_URL=redis_url)
+    assert app.test_client().get("/healthz").get_json()["queue"] == {"ok": True, "backend": "redis"}
+
+
+def test_healthz_on_postgres(make_app, postgres_url):
+    app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1", DATABASE_URL=postgres_url)
+    body = app.test_client().get("/healthz").get_json()
+    assert body["database"]["ok"] is True and body["database"]["backend"] == "postgresql"
+
+
+def test_the_home_page_renders(make_app):
+    app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1")
+    page = app.test_client().get("/")
+    assert page.status_code == 200 and b"Sahara Legends" in page.data
