@@ -1,0 +1,46 @@
+"""Domain errors of the quest engine."""
+
+from __future__ import annotations
+
+
+class QuestError(Exception):
+    """Base class of every error the quest engine raises."""
+
+
+class DefinitionError(QuestError):
+    """A quest or objective definition is invalid; ``field`` names the offending field.
+
+    ``field`` is a dotted path relative to the quest, e.g. ``objectives[0].min_count``.
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class CatalogError(QuestError):
+    """A catalog file is invalid. The message and the attributes name the file, the quest
+    (``None`` when the problem is not inside one quest) and the field."""
+
+    def __init__(self, file: str, quest_id: str | None, field: str | None, problem: str) -> None:
+        parts = [str(file)]
+        if quest_id is not None:
+            parts.append(f"quest {quest_id!r}")
+        if field is not None:
+            parts.append(f"field {field!r}")
+        super().__init__(": ".join(parts) + f": {problem}")
+        self.file = str(file)
+        self.quest_id = quest_id
+        self.field = field
+        self.problem = problem
+
+
+class IllegalTransition(QuestError):
+    """A quest progress was asked to move along an edge the state machine does not have."""
+
+    def __init__(self, quest_id: str, current: str, target: str) -> None:
+        super().__init__(f"quest {quest_id!r}: cannot go from {current} to {target}")
+        self.quest_id = quest_id
+        self.current = current
+        self.target = target

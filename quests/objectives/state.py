@@ -1,0 +1,139 @@
+"""``state``: a view of the chain for the player reaches a threshold.
+
+YAML::
+
+    type: state
+    check: staked          # see CHECKS
+    at_least: 100          # whole SAHARA for SAHARA checks, a count otherwise
+    token_id: 105          # owns_token only
+
+Once a reading meets the threshold the objective stays met (a later dip does not undo it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from quests.errors import DefinitionError
+from quests.evidence import Evidence, Player, StateReading
+from quests.objectives.base import Objective, ObjectiveType, Outcome, register
+from quests.units import format_sahara, to_wei
+
+
+@dataclass(frozen=True)
+class Check:
+    """How to read and phrase one kind of state check."""
+
+    unit: str  # "sahara" (wei on chain), "count" or "flag"
+    label: str  # "your stake"
+    found: str  # "your stake of {value}"
+
+
+CHECKS: dict[str, Check] = {
+    "sahara_balance": Check("sahara", "your SAHARA balance", "a balance of {value} in your wallet"),
+    "staked": Check("sahara", "your stake", "your stake of {value}"),
+    "voting_power": Check("sahara", "your voting power", "voting power of {value}"),
+    "pending_revenue": Check("sahara", "your pending revenue", "{value} of revenue waiting"),
+    "owns_token": Check("count", "your tokens", "{value} of token #{token_id} in your wallet"),
+    "accepted_labels": Check("count", "your accepted labels", "{value} accepted labels"),
+    "has_identity": Check("flag", "your Sahara ID", "no Sahara ID on your address"),
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class StateObjective(Objective):
+    type_name = "state"
+    check: str
+    at_least: int  # wei for SAHARA checks
+    token_id: int | None = None
+
+
+@register
+class StateType(ObjectiveType):
+    type_name = "state"
+
+    @classmethod
+    def parse(cls, spec: Mapping[str, Any], where: str) -> StateObjective:
+        f = cls.fields(spec, where)
+        name = f.text("check")
+        check = CHECKS.get(name)
+        if check is None:
+            raise DefinitionError(
+                f.path("check"), f"unknown check {name!r}; known: {', '.join(sorted(CHECKS))}"
+            )
+        if check.unit == "sahara":
+            try:
+                at_least = to_wei(f.raw("at_least"))
+            except ValueError as e:
+                raise DefinitionError(f.path("at_least"), str(e)) from None
+        else:
+            at_least = f.integer("at_least", 1, minimum=1)
+        token_id = f.integer("token_id", None, minimum=0)
+        if (token_id is None) != (name != "owns_token"):
+            raise DefinitionError(f.path("token_id"), "is required by owns_token and only by it")
+        objective = StateObjective(
+            title=f.text("title", None), check=name, at_least=at_least, token_id=token_id
+        )
+        f.done()
+        return objective
+
+    @classmethod
+    def describe(cls, objective: StateObjective) -> str:
+        return f"{CHECKS[objective.check].label}: at least {_show(objective, objective.at_least)}"
+
+    @classmethod
+    def evaluate(
+        cls,
+        objective: StateObjective,
+        progress: Mapping[str, Any],
+        evidence: Evidence | None,
+        player: Player,
+    ) -> Outcome:
+        p = cls.copy(progress)
+        p.setdefault("met", False)
+        p.setdefault("evidence", [])
+        relevant = (
+            isinstance(evidence, StateReading)
+            and evidence.check == objective.check
+            and evidence.token_id == objective.token_id
+        )
+        if p["met"] or not relevant:
+            return Outcome(p, p["met"], None if p["met"] else _status(objective, p))
+        assert isinstance(evidence, StateReading)
+        p["reading"] = evidence.ref()
+        if evidence.value >= objective.at_least:
+            p["met"] = True
+            p["evidence"] = [evidence.ref()]
+            return Outcome(p, True, None, (evidence.ref(),))
+        return Outcome(p, False, _status(objective, p))
+
+    @classmethod
+    def seen(cls, objective: StateObjective, progress: Mapping[str, Any]) -> list[dict[str, Any]]:
+        reading = progress.get("reading")
+        return [dict(reading)] if reading else []
+
+
+def _show(objective: StateObjective, value: int) -> str:
+    unit = CHECKS[objective.check].unit
+    if unit == "sahara":
+        return f"{format_sahara(value)} SAHARA"
+    if unit == "flag":
+        return "one" if value else "none"
+    return str(value)
+
+
+def _status(objective: StateObjective, p: Mapping[str, Any]) -> str:
+    check = CHECKS[objective.check]
+    reading = p.get("reading")
+    if reading is None:
+        return f"waiting for a reading of {check.label}"
+    if check.unit == "flag":
+        return f"found {check.found}; this quest needs one"
+    value = _show(objective, reading["value"])
+    found = check.found.format(value=value, token_id=objective.token_id)
+    needed = _show(objective, objective.at_least)
+    if check.unit == "sahara":
+        needed = format_sahara(objective.at_least)  # "your stake of 40 SAHARA; ... needs 100"
+    return f"found {found}; this quest needs {needed}"
