@@ -16,8 +16,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install -q -e ".[dev]"
 	@touch $@
 
+# `npm install` (not `npm ci`): the lock pins every version, but the registry here omits
+# other platforms' optional anvil binaries from it, which `npm ci` refuses.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 install: $(VENV)/.installed node_modules/.installed
