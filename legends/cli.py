@@ -142,37 +142,46 @@ def db_downgrade(ctx: click.Context, revision: str) -> None:
 def up(ctx: click.Context, host: str, port: int) -> None:
     """Migrate, start the devnet, deploy, and serve the app; Ctrl-C stops everything."""
     from legends import migrate
+    from legends.extensions import socketio
     from legends.services import deploy_suite, start_background
 
+    # A parent may have left SIGINT ignored (background jobs); Ctrl-C must always work.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
     app = make_app(ctx)
     link = app.extensions["legends.chain"]
     node = link.devnet() if link.network == "devnet" else None
     started_devnet = False
-    if node is not None and node.pid() is None:
-        node.start()
-        started_devnet = True
-        click.echo(f"devnet started at {node.config.url}")
+    stop_background = None
     try:
+        if node is not None and node.pid() is None:
+            node.start()
+            started_devnet = True
+            click.echo(f"devnet started at {node.config.url}")
         migrate.upgrade(app.extensions["legends.db"].url)
         click.echo("database migrated")
         with app.app_context():
             deploy_suite(click.echo)
         stop_background = start_background(app)
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         click.echo(f"Sahara Legends at http://{host}:{port}  (Ctrl-C stops everything)")
-        from legends.extensions import socketio
-
-        try:
-            socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
-                         use_reloader=False, log_output=False)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            stop_background()
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
+                     use_reloader=False, log_output=False)
+    except KeyboardInterrupt:
+        pass
     finally:
+        # A second Ctrl-C must not leave the devnet running without its state saved.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        click.echo("stopping...")
+        if stop_background is not None:
+            stop_background()
         if started_devnet and node is not None:
             node.stop()
             click.echo("devnet stopped (state saved)")
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def main() -> None:
