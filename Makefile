@@ -6,7 +6,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast contracts bench lint clean
+.PHONY: all install run test test-fast contracts bench lint clean
+
+## `make` alone installs and recompiles the contracts when their sources changed.
+all: install chain/artifacts/SaharaToken.json
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,6 +29,9 @@ install: $(VENV)/.installed node_modules/.installed
 
 ## Recompile the Solidity suite into chain/artifacts (pinned solc-js).
 contracts: node_modules/.installed
+	node scripts/compile.mjs
+
+chain/artifacts/SaharaToken.json: $(shell find chain/contracts -name '*.sol') scripts/compile.mjs | node_modules/.installed
 	node scripts/compile.mjs
 
 ## Migrate, start the devnet, deploy the suite and serve http://127.0.0.1:5000.

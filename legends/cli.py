@@ -58,9 +58,16 @@ def devnet() -> None:
 
 
 @devnet.command("start")
+@click.option("--port", type=click.IntRange(1, 65535), help="RPC port (default DEVNET_PORT, 8545).")
+@click.option("--chain-id", type=click.IntRange(1), help="Chain id (default DEVNET_CHAIN_ID, 31337).")
+@click.option("--block-time", type=click.FloatRange(0, min_open=True),
+              help="Seconds per block (default: a block per transaction, instantly).")
 @click.pass_context
 @friendly
-def devnet_start(ctx: click.Context) -> None:
+def devnet_start(ctx: click.Context, port: int | None, chain_id: int | None,
+                 block_time: float | None) -> None:
+    """Start anvil in the background; its state lives in the instance folder."""
+    ctx.obj.update(DEVNET_PORT=port, DEVNET_CHAIN_ID=chain_id, DEVNET_BLOCK_TIME=block_time)
     app = make_app(ctx)
     node = app.extensions["legends.chain"].devnet()
     pid = node.start()
@@ -72,6 +79,7 @@ def devnet_start(ctx: click.Context) -> None:
 @click.pass_context
 @friendly
 def devnet_stop(ctx: click.Context) -> None:
+    """Stop anvil; it saves its state first."""
     node = make_app(ctx).extensions["legends.chain"].devnet()
     click.echo("devnet stopped (state saved)" if node.stop() else "devnet was not running")
 
@@ -80,6 +88,7 @@ def devnet_stop(ctx: click.Context) -> None:
 @click.pass_context
 @friendly
 def devnet_status(ctx: click.Context) -> None:
+    """Say whether the devnet runs (exit status 3 when it does not)."""
     node = make_app(ctx).extensions["legends.chain"].devnet()
     info = node.status()
     if not info["running"]:
