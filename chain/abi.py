@@ -30,13 +30,33 @@ def type_of(param: dict[str, Any]) -> str:
     return kind
 
 
+def _components(kind: str) -> list[str]:
+    """The component types of a tuple type ``(a,(b,c)[],d)``, split at the top level."""
+    parts: list[str] = []
+    depth, start = 0, 1
+    for i, char in enumerate(kind[1:-1], start=1):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(kind[start:i])
+            start = i + 1
+    last = kind[start:-1]
+    return [*parts, last] if last else parts
+
+
 def _normalise(kind: str, value: Any) -> Any:
+    """Checksum every address, including those inside arrays and tuples (structs)."""
+    if "address" not in kind:
+        return value
     if kind == "address":
         return to_checksum_address(value)
-    if kind == "address[]":
-        return [to_checksum_address(v) for v in value]
-    if kind.startswith("(") and isinstance(value, tuple):
-        return value
+    if kind.endswith("]"):
+        inner = kind[: kind.rindex("[")]
+        return [_normalise(inner, v) for v in value]
+    if kind.startswith("(") and kind.endswith(")"):
+        return tuple(_normalise(k, v) for k, v in zip(_components(kind), value))
     return value
 
 

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from chain import artifacts
 from chain.artifacts import Artifact
-from chain.errors import RpcError
+from chain.errors import ContractRevert, RpcError
 from chain.port import Receipt
 from chain.txmanager import TxManager, revert_data
 
@@ -40,18 +40,32 @@ class BoundContract:
             data = revert_data(exc)
             if data is None:
                 raise
-            raise self.tx.decoder.decode(data) from None
+            raise self._attributed(self.tx.decoder.decode(data)) from None
         return function.decode(bytes.fromhex(raw[2:]))
 
     def send(self, sender: str, fn: str, *args: Any, value: int = 0, gas: int | None = None) -> str:
-        return self.tx.send(sender, self.address, self.encode(fn, *args), value=value, gas=gas)
+        try:
+            return self.tx.send(sender, self.address, self.encode(fn, *args), value=value, gas=gas)
+        except ContractRevert as exc:
+            raise self._attributed(exc) from None
 
     def transact(
         self, sender: str, fn: str, *args: Any, value: int = 0, gas: int | None = None
     ) -> Receipt:
         data = self.encode(fn, *args)
-        tx_hash = self.tx.send(sender, self.address, data, value=value, gas=gas)
-        return self.tx.wait(tx_hash, sender=sender, to=self.address, data=data)
+        try:
+            tx_hash = self.tx.send(sender, self.address, data, value=value, gas=gas)
+            return self.tx.wait(tx_hash, sender=sender, to=self.address, data=data)
+        except ContractRevert as exc:
+            raise self._attributed(exc) from None
+
+    def _attributed(self, exc: ContractRevert) -> ContractRevert:
+        """Name this contract in a revert it declares: the suite-wide decoder otherwise names the first
+        contract declaring the selector (e.g. SaharaToken for every AccessControl error)."""
+        if exc.contract == self.contract_name or exc.raw[:4] not in self.abi.errors:
+            return exc
+        return ContractRevert(exc.error, exc.args_by_name, contract=self.contract_name,
+                              tx_hash=exc.tx_hash, raw=exc.raw)
 
     def events(self, receipt: Receipt, name: str | None = None) -> list[tuple[str, dict[str, Any]]]:
         """Events this contract emitted in ``receipt`` (optionally only ``name``)."""

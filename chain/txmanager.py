@@ -19,6 +19,10 @@ from chain.rpc import JsonRpcChain
 
 GWEI = 10**9
 FEE_CACHE_SECONDS = 2.0
+# Gas limit = estimate * 1.2 + GAS_HEADROOM. The estimate runs on the latest block, but the tx is mined
+# in a later one: time-based code (Staking's reward accrual) may then write storage slots that were
+# still zero at estimation time (22,100 gas each). Two such slots fit; only used gas is paid.
+GAS_HEADROOM = 50_000
 
 
 def account_from_key(key: str) -> LocalAccount:
@@ -115,6 +119,11 @@ class TxManager:
                 raise
             raise self.decoder.decode(raw) from None
 
+    @staticmethod
+    def gas_limit(estimate: int) -> int:
+        """The gas limit sent for an estimate (see GAS_HEADROOM)."""
+        return estimate * 12 // 10 + GAS_HEADROOM
+
     def sign(
         self,
         sender: str,
@@ -131,7 +140,7 @@ class TxManager:
         if signer is None:
             raise ConfigError(f"no signer key for {sender}")
         if gas is None:
-            gas = self.estimate(sender, to, data, value) * 12 // 10 + 10_000
+            gas = self.gas_limit(self.estimate(sender, to, data, value))
         with self._locks[sender]:
             if nonce is None:
                 nonce = self._nonces.get(sender)
@@ -173,7 +182,7 @@ class TxManager:
         if signer is None:
             raise ConfigError(f"no signer key for {sender}")
         if gas is None:
-            gas = self.estimate(sender, to, data, value) * 12 // 10 + 10_000
+            gas = self.gas_limit(self.estimate(sender, to, data, value))
         with self._locks[sender]:
             for attempt in (1, 2):
                 nonce = self._nonces.get(sender)
@@ -207,7 +216,7 @@ class TxManager:
         """Wait for a receipt; a failed tx raises its decoded revert."""
         receipt = self.chain.wait(tx_hash, self.receipt_timeout)
         if not receipt.ok:
-            raise self._explain_failure(tx_hash, sender, to, data, receipt.block_number)
+            raise self._explain_failure(tx_hash, sender, to, data, receipt)
         return receipt
 
     def transact(
@@ -228,8 +237,9 @@ class TxManager:
         self._fees = None
 
     def _explain_failure(
-        self, tx_hash: str, sender: str | None, to: str | None, data: bytes, block: int
+        self, tx_hash: str, sender: str | None, to: str | None, data: bytes, receipt: Receipt
     ) -> ContractRevert:
+        block = receipt.block_number
         if sender and to:
             try:
                 self.chain.request(
@@ -240,4 +250,8 @@ class TxManager:
                 raw = revert_data(exc)
                 if raw is not None:
                     return self.decoder.decode(raw, tx_hash=tx_hash)
+        # A failed tx that burnt its whole gas limit ran out of gas (the replay above cannot tell).
+        tx = self.chain.request("eth_getTransactionByHash", [tx_hash]) or {}
+        if tx.get("gas") and int(tx["gas"], 16) == receipt.gas_used:
+            return ContractRevert("OutOfGas", {"gasLimit": receipt.gas_used}, tx_hash=tx_hash)
         return ContractRevert("Reverted", {}, tx_hash=tx_hash)

@@ -112,15 +112,22 @@ def suite(deployed, chain_tx):
     chain_tx.forget_nonces()
 
 
-@pytest.fixture
-def players(chain_tx):
-    """Funded player accounts from the dev mnemonic, registered with the tx manager."""
+@pytest.fixture(scope="session")
+def player_accounts():
+    """Four player keys from the dev mnemonic (derived once: derivation is slow)."""
     from chain.accounts import FIRST_PLAYER_INDEX, dev_account
 
-    accounts = [dev_account(FIRST_PLAYER_INDEX + i) for i in range(4)]
-    for account in accounts:
+    return [dev_account(FIRST_PLAYER_INDEX + i) for i in range(4)]
+
+
+@pytest.fixture
+def players(chain_tx, player_accounts):
+    """Player addresses with 100 ETH each, registered with the tx manager. Anvil only
+    funds dev accounts 0-9, so the balance is set here (rolled back with the snapshot)."""
+    for account in player_accounts:
         chain_tx.add_signer(account)
-    return [a.address for a in accounts]
+        chain_tx.chain.request("anvil_setBalance", [account.address, hex(100 * 10**18)])
+    return [a.address for a in player_accounts]
 
 
 # -- app -------------------------------------------------------------------------------
