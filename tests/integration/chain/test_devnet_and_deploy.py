@@ -25,7 +25,7 @@ def tx_for(node):
 
 
 def test_restarting_the_devnet_keeps_contracts_balances_and_tokens(tmp_path):
-    from conftest import free_port
+    from netutil import free_port
 
     node = fresh_devnet(tmp_path, free_port())
     node.start()

@@ -112,7 +112,7 @@ def test_a_tx_needing_more_gas_when_mined_than_when_estimated_still_mines(suite,
 
 
 def test_an_unreachable_rpc_raises_rpc_unavailable():
-    from conftest import free_port
+    from netutil import free_port
 
     url = f"http://127.0.0.1:{free_port()}"
     tx = TxManager(JsonRpcChain(url, timeout=2.0), artifacts.error_decoder())

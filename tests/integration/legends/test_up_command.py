@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from conftest import free_port
+from netutil import free_port
 
 LEGENDS = str(Path(sys.executable).with_name("legends"))
 

@@ -1,0 +1,11 @@
+"""Small network helpers for tests (a module name no conftest shadows)."""
+
+from __future__ import annotations
+
+import socket
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
