@@ -1,10 +1,24 @@
-"""Persistence of the chain package: the deployment manifest and the indexer cursor."""
+"""Persistence of the chain package: the deployment manifest, the indexer cursor and the
+recent block hashes the indexer checks to notice reorgs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String, UniqueConstraint, select
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    delete,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from chain.deploy import Manifest, ManifestEntry
@@ -54,6 +68,86 @@ class Cursor(ChainBase):
     block_hash: Mapped[str] = mapped_column(String(66), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now,
                                                  onupdate=_now)
+
+
+class IndexedBlock(ChainBase):
+    """The hash of a block the indexer processed, kept for a while to notice reorgs.
+
+    Block hashes are facts of the chain, not of a follower, so they are keyed by chain only.
+    """
+
+    __tablename__ = "chain_indexed_block"
+    __table_args__ = (UniqueConstraint("chain_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chain_id: Mapped[int] = mapped_column(BigInteger)
+    number: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(66))
+
+
+@dataclass(frozen=True)
+class CursorState:
+    block: int
+    block_hash: str
+
+
+PRUNE_EVERY = 32  # prune old block hashes when the cursor crosses a multiple of this
+
+
+class CursorConflict(RuntimeError):
+    """Another follower moved the cursor since this batch was planned."""
+
+
+def load_cursor(session: Session, chain_id: int, name: str) -> CursorState | None:
+    row = session.scalar(select(Cursor).where(Cursor.chain_id == chain_id, Cursor.name == name))
+    return CursorState(row.block, row.block_hash) if row else None
+
+
+def recent_hashes(session: Session, chain_id: int, below: int | None = None) -> list[tuple[int, str]]:
+    """Stored (number, hash) pairs of ``chain_id``, highest first (only ``< below`` if given)."""
+    query = select(IndexedBlock.number, IndexedBlock.hash).where(IndexedBlock.chain_id == chain_id)
+    if below is not None:
+        query = query.where(IndexedBlock.number < below)
+    return [(n, h) for n, h in session.execute(query.order_by(IndexedBlock.number.desc()))]
+
+
+def advance_cursor(session: Session, chain_id: int, name: str, *, expected: int | None,
+                   block: int, block_hash: str, hashes: Iterable[tuple[int, str]],
+                   forget_from: int | None, keep: int) -> None:
+    """Move the cursor to ``block`` inside the caller's transaction.
+
+    ``expected`` is the cursor block the batch was planned from: if another process moved it
+    meanwhile, :class:`CursorConflict` makes the caller roll back instead of applying events
+    twice. Hashes from ``forget_from`` on (orphaned by a reorg) are replaced by ``hashes``;
+    rows more than ``keep`` blocks below ``block`` are pruned now and then.
+    """
+    where = (Cursor.chain_id == chain_id, Cursor.name == name)
+    plain = {"synchronize_session": False}  # no ORM objects of these tables are loaded
+    if expected is None:
+        if session.scalar(select(Cursor.id).where(*where)) is not None:
+            raise CursorConflict(f"cursor {name!r} on chain {chain_id} appeared meanwhile")
+        session.execute(insert(Cursor).values(chain_id=chain_id, name=name, block=block,
+                                              block_hash=block_hash, updated_at=_now()))
+    else:
+        moved = session.execute(update(Cursor).where(*where, Cursor.block == expected)
+                                .values(block=block, block_hash=block_hash, updated_at=_now())
+                                .execution_options(**plain))
+        if moved.rowcount != 1:
+            raise CursorConflict(f"cursor {name!r} on chain {chain_id} moved from block {expected}")
+    mine = IndexedBlock.chain_id == chain_id
+    fresh = dict(hashes)
+    if forget_from is not None:
+        session.execute(delete(IndexedBlock).where(mine, IndexedBlock.number >= forget_from)
+                        .execution_options(**plain))
+    elif fresh:  # a follower sharing the table (another cursor name) may have stored them
+        session.execute(delete(IndexedBlock).where(mine, IndexedBlock.number >= min(fresh))
+                        .execution_options(**plain))
+    if fresh:
+        session.execute(insert(IndexedBlock), [{"chain_id": chain_id, "number": n, "hash": h}
+                                               for n, h in fresh.items()])
+    if expected is None or block // PRUNE_EVERY != expected // PRUNE_EVERY:  # not urgent
+        session.execute(delete(IndexedBlock).where(mine, IndexedBlock.number < block - keep)
+                        .execution_options(**plain))
 
 
 class SqlManifestStore:

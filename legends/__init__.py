@@ -29,7 +29,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     app.config.from_object(cfg)
     app.extensions["legends.config"] = cfg
 
-    from legends import api, chainlink, db, health, pages
+    from legends import api, chainlink, db, game, health, metadata_views, pages
     from legends.extensions import socketio
 
     db.init_app(app)
@@ -37,5 +37,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     socketio.init_app(app, message_queue=cfg.REDIS_URL or None)
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(metadata_views.bp)
+    game.init_app(app)
     api.init_app(app)
     return app

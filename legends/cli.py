@@ -142,6 +142,96 @@ def db_downgrade(ctx: click.Context, revision: str) -> None:
     click.echo(f"database at {revision}")
 
 
+# -- quests ----------------------------------------------------------------------------
+@cli.group()
+def quests() -> None:
+    """The quest catalog."""
+
+
+@quests.command("load")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.pass_context
+@friendly
+def quests_load(ctx: click.Context, paths: tuple[str, ...]) -> None:
+    """Validate the catalog (default quests/catalog) and load it into the database."""
+    from legends.quest_catalog import load_quests
+    from quests.errors import QuestError
+
+    app = make_app(ctx)
+    try:
+        load_quests(app.extensions["legends.db"].sessions, paths or None, click.echo)
+    except QuestError as exc:
+        raise CliError(str(exc)) from None
+
+
+# -- workers ---------------------------------------------------------------------------
+@cli.command()
+@click.pass_context
+@friendly
+def indexer(ctx: click.Context) -> None:
+    """Verify quests as blocks arrive (the indexer process); Ctrl-C stops it."""
+    import logging
+    import threading
+
+    from legends.verification import run_until_stopped
+
+    if not logging.getLogger().handlers:  # say what verification does (reorgs, retries)
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    app = make_app(ctx)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo(f"indexer following {app.extensions['legends.chain'].rpc_url} (Ctrl-C stops it)")
+    worker = threading.Thread(target=run_until_stopped, args=(app, stop), name="legends-indexer")
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        worker.join()
+    click.echo("indexer stopped")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Run one cycle (settle, plan, send) and exit.")
+@click.pass_context
+@friendly
+def worker(ctx: click.Context, once: bool) -> None:
+    """Mint granted shards and SAHARA in batches (the reward worker process); Ctrl-C stops it.
+
+    Run one reward worker per database: `legends up` already runs one in-process."""
+    import threading
+
+    from legends.rewards import build_worker, run_worker
+
+    app = make_app(ctx)
+    if once:
+        cycle = build_worker(app).run_once()
+        click.echo(f"reward worker: {cycle.planned} planned, {cycle.sent} sent, "
+                   f"{cycle.confirmed} confirmed, {cycle.deferred} deferred")
+        for error in cycle.errors:
+            click.echo(f"  {error}", err=True)
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    click.echo(f"reward worker minting on {app.extensions['legends.chain'].rpc_url} "
+               "(Ctrl-C stops it)")
+    thread = threading.Thread(target=run_worker, args=(app, stop, click.echo),
+                              name="legends-reward-worker")
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        thread.join()
+    click.echo("reward worker stopped")
+
+
 # -- everything ------------------------------------------------------------------------
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)

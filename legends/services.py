@@ -18,12 +18,18 @@ def deploy_suite(say: Callable[[str], None] = print) -> Manifest:
     store = SqlManifestStore(get_db().sessions)
     say(f"deploying the suite to {link.rpc_url} (chain {link.tx.chain_id})")
     manifest, _ = deploy_contracts(link.tx, link.signers, store, link.params(), say)
+    from legends.quest_catalog import load_quests
+
+    load_quests(get_db().sessions, say=say)  # the quests verify against this deployment
     return manifest
 
 
 def start_background(app: Flask) -> Callable[[], None]:
     """Start the in-process workers the embedded setup needs; returns their stopper."""
-    workers: list[Callable[[], None]] = []
+    from legends.rewards import start_reward_worker
+    from legends.verification import start_thread
+
+    workers: list[Callable[[], None]] = [start_thread(app), start_reward_worker(app)]
 
     def stop() -> None:
         for stopper in reversed(workers):

@@ -44,3 +44,45 @@ class IllegalTransition(QuestError):
         self.quest_id = quest_id
         self.current = current
         self.target = target
+
+
+class UnknownQuest(QuestError):
+    """No quest with this id in the loaded catalog."""
+
+    field = "quest_id"
+
+    def __init__(self, quest_id: str) -> None:
+        super().__init__(f"there is no quest {quest_id!r}")
+        self.quest_id = quest_id
+
+
+class QuestLocked(QuestError):
+    """The player may not take this quest now; ``reason`` says why in the game's words."""
+
+    field = "quest_id"
+
+    def __init__(self, quest_id: str, reason: str) -> None:
+        super().__init__(f"{quest_id} is locked: {reason}")
+        self.quest_id = quest_id
+        self.reason = reason
+
+
+class QuestAlreadyDone(QuestError):
+    """The quest is already completed (for this period)."""
+
+    field = "quest_id"
+
+    def __init__(self, quest_id: str, period: str) -> None:
+        when = "" if period == "once" else f" for {period}"
+        super().__init__(f"you already completed {quest_id}{when}")
+        self.quest_id = quest_id
+        self.period = period
+
+
+class NotApplicable(QuestError):
+    """The action does not apply to this quest (e.g. answering a quest that asks nothing);
+    ``field`` names the request field at fault."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = field

@@ -11,7 +11,15 @@ api = Blueprint("api", __name__, url_prefix="/api")
 
 def init_app(app: Flask) -> None:
     # Each module registers its routes on ``api`` when imported.
-    from legends.api import auth  # noqa: F401
+    from legends.api import (  # noqa: F401
+        auth,
+        docs,
+        faucet,
+        inventory,
+        leaderboard,
+        quests,
+        world,
+    )
 
     errors.init_app(app)
     app.register_blueprint(api)

@@ -1,4 +1,4 @@
-"""chain: deployment manifest and indexer cursor
+"""chain: deployment manifest, indexer cursor and recently indexed block hashes
 
 Revision ID: 0001
 Revises:
@@ -40,8 +40,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chain_cursor")),
         sa.UniqueConstraint("chain_id", "name", name=op.f("uq_chain_cursor_chain_id")),
     )
+    op.create_table(
+        "chain_indexed_block",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("chain_id", sa.BigInteger(), nullable=False),
+        sa.Column("number", sa.BigInteger(), nullable=False),
+        sa.Column("hash", sa.String(length=66), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chain_indexed_block")),
+        sa.UniqueConstraint("chain_id", "number", name=op.f("uq_chain_indexed_block_chain_id")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("chain_indexed_block")
     op.drop_table("chain_cursor")
     op.drop_table("chain_deployment")

@@ -1,0 +1,50 @@
+"""``python -m bench [name ...] [--quick] [--port N]``: run benchmarks, print their tables.
+
+A benchmark module exposes ``TITLE`` and ``run(quick, *, port=None) -> list[dict]`` (rows as
+in :mod:`bench.common`); list it in :data:`BENCHMARKS` to have it run by default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+
+from bench import common
+from bench.common import print_table
+
+BENCHMARKS: dict[str, str] = {
+    "chain": "bench.chain",
+    "rewards": "bench.rewards",
+    "verification": "bench.verification",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", metavar="name",
+                        help=f"benchmarks to run (default: all of {', '.join(BENCHMARKS)})")
+    parser.add_argument("--quick", action="store_true", help="small N (CI smoke, < 15 s each)")
+    parser.add_argument("--port", type=int, default=None,
+                        help="port for the private anvil (default: a free one)")
+    parser.add_argument("--shipped-devnet", action="store_true",
+                        help="run anvil with the project's state persistence flags "
+                             "(see bench.common.EphemeralDevnet for why that is not the default)")
+    args = parser.parse_args(argv)
+    common.SHIPPED_DEVNET = args.shipped_devnet
+    unknown = [n for n in args.names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+    for name in args.names or list(BENCHMARKS):
+        module = importlib.import_module(BENCHMARKS[name])
+        started = time.perf_counter()
+        rows = module.run(args.quick, port=args.port)
+        print_table(module.TITLE, rows)
+        print(f"({name}: {time.perf_counter() - started:.1f}s{', quick' if args.quick else ''})",
+              flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

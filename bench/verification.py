@@ -1,0 +1,150 @@
+"""Verification latency: from a faucet claim's receipt to its quest's completion row.
+
+A private anvil (a block per transaction, as ``legends up`` runs it), the app on a fresh
+SQLite database with the suite deployed and the catalog loaded, N players who accepted
+``gate.faucet``, and the verification loop running as the in-process daemon thread with the
+app's real completion sink (reward grants are recorded in the same transaction). The faucet
+relayer claims for each player; latency = the loop's commit of the completion minus the
+moment the bench saw the claim's receipt.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from eth_utils import to_checksum_address
+
+from bench.common import free_port, latency_note, median, p99, rate
+from chain import artifacts
+from chain.bindings import Suite
+from chain.deploy import deploy_suite
+from chain.devnet import Devnet, DevnetConfig
+from chain.store import SqlManifestStore
+from legends import create_app, migrate
+from legends.verification import StepReport, start_thread
+from quests import service
+from quests.loader import load_catalog
+from quests.orm import Player
+
+TITLE = "Verification latency (claim receipt -> completion row, indexer thread in-process)"
+QUEST = "gate.faucet"
+CLAIM_GAS = 150_000
+
+
+@dataclass(frozen=True)
+class Sizes:
+    sequential: int  # one claim at a time, each waited for until verified
+    back_to_back: int  # claims sent one after another without waiting for verification
+
+
+FULL = Sizes(sequential=200, back_to_back=200)
+QUICK = Sizes(sequential=40, back_to_back=40)
+TINY = Sizes(sequential=5, back_to_back=5)
+
+
+class Stopwatch:
+    """Commit times of completions, as the loop reports them (called from its thread)."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, float] = {}
+        self.changed = threading.Condition()
+
+    def on_committed(self, report: StepReport) -> None:
+        now = time.perf_counter()
+        with self.changed:
+            for completion in report.completed:
+                if completion.quest_id == QUEST:
+                    self.stored[completion.player.lower()] = now
+            self.changed.notify_all()
+
+    def wait(self, players: list[str], timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not all(p.lower() in self.stored for p in players):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    missing = sum(p.lower() not in self.stored for p in players)
+                    raise TimeoutError(f"{missing} completion(s) not verified within {timeout}s")
+                self.changed.wait(left)
+
+
+def fresh_players(app: Any, n: int, head: int) -> list[str]:
+    """``n`` signed-in players (new addresses) who accepted the faucet quest at ``head``."""
+    addresses = [to_checksum_address(secrets.token_bytes(20)) for _ in range(n)]
+    now = datetime.now(UTC)
+    with app.extensions["legends.db"].sessions.begin() as session:
+        rows = [Player(address=a, referral_code=secrets.token_hex(4), xp=0, created_at=now, last_seen_at=now)
+                for a in addresses]
+        session.add_all(rows)
+        session.flush()
+        for row in rows:
+            service.accept(session, row, QUEST, now, head)
+    return addresses
+
+
+def claim(suite: Suite, relayer: str, player: str) -> float:
+    """The faucet relayer claims for ``player``; returns when the bench saw the receipt."""
+    suite.token.tx.wait(suite.token.send(relayer, "claimFor", player, gas=CLAIM_GAS))
+    return time.perf_counter()
+
+
+def measure(suite: Suite, relayer: str, watch: Stopwatch, players: list[str], *,
+            wait_each: bool) -> tuple[float, list[float]]:
+    seen: dict[str, float] = {}
+    started = time.perf_counter()
+    for player in players:
+        seen[player] = claim(suite, relayer, player)
+        if wait_each:
+            watch.wait([player])
+    watch.wait(players)
+    seconds = time.perf_counter() - started
+    return seconds, [watch.stored[p.lower()] - seen[p] for p in players]
+
+
+def row(key: str, label: str, n: int, seconds: float, latencies: list[float]) -> dict[str, Any]:
+    return {"key": key, "benchmark": label, "n": n, "seconds": seconds, "per_second": rate(n, seconds),
+            "mints_per_second": None, "note": latency_note(latencies),
+            "median_ms": median(latencies) * 1000, "p99_ms": p99(latencies) * 1000,
+            "max_ms": max(latencies) * 1000}
+
+
+def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = None) -> list[dict[str, Any]]:
+    """One row per load shape; ``median_ms``/``p99_ms``/``max_ms`` carry the latencies."""
+    sizes = sizes or (QUICK if quick else FULL)
+    with tempfile.TemporaryDirectory(prefix="legends-bench-") as folder:
+        node = Devnet(DevnetConfig(instance_path=Path(folder), port=port or free_port()))
+        node.start()
+        stop = None
+        try:
+            app = create_app({"ENV_NAME": "development", "INSTANCE_PATH": folder,
+                              "DATABASE_URL": None, "CHAIN_RPC_URL": node.config.url})
+            sessions = app.extensions["legends.db"].sessions
+            migrate.upgrade(app.extensions["legends.db"].url)
+            link = app.extensions["legends.chain"]
+            deploy_suite(link.tx, link.signers, SqlManifestStore(sessions), say=lambda _m: None)
+            suite = link.suite(SqlManifestStore(sessions))
+            with sessions.begin() as session:
+                service.load_catalog_into(session, load_catalog(None, artifacts.known_events()))
+            watch = Stopwatch()
+            stop = start_thread(app, on_committed=watch.on_committed)
+            rows = []
+            for key, label, n, wait_each in (
+                ("sequential", "claim, then wait until verified", sizes.sequential, True),
+                ("back_to_back", "claims back to back (no waiting)", sizes.back_to_back, False),
+            ):
+                players = fresh_players(app, n, link.rpc.block_number())
+                seconds, latencies = measure(suite, link.signers.faucet.address, watch, players,
+                                             wait_each=wait_each)
+                rows.append(row(key, label, n, seconds, latencies))
+            return rows
+        finally:
+            if stop is not None:
+                stop()
+            node.stop()

@@ -1,0 +1,124 @@
+"""Where completions go: the reward ledger, the leaderboard mirror and the player's events.
+
+``LegendsSink`` is the app's ``quests.ports.CompletionSink``. In the completion's own
+transaction it records the reward grants (``nft.outbox.record_grants``: idempotent per
+(player, quest, period); XP grants raise ``Player.xp`` there) and queues a domain event that
+is published once the transaction commits. ``sync_rewarded`` moves completed quests to
+rewarded when the ledger has confirmed every on-chain grant of the completion.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from legends.leaderboards import RedisLeaderboard
+from nft.batching import OutboxState
+from nft.ledger import Grant, grants_for_completion
+from nft.outbox import record_grants
+from nft.store import RewardGrant
+from quests.catalog_store import catalog_of
+from quests.definitions import Rewards
+from quests.ports import Completion
+from quests.service import awaiting_reward, mark_rewarded
+
+log = logging.getLogger(__name__)
+EVENTS = "legends.domain_events"
+
+
+class LegendsSink:
+    """Records rewards and tells the player, inside the caller's transaction."""
+
+    def __init__(self, mirror: RedisLeaderboard | None = None) -> None:
+        self.mirror = mirror
+
+    def completed(self, session: Session, completion: Completion) -> None:
+        records = record_grants(session, grants_of(completion))
+        if self.mirror is not None:
+            self.mirror.mirror(session, completion.player_id, completion.completed_at)
+        queue_event(session, completion.player, "quest.completed", {
+            "quest_id": completion.quest_id, "period": completion.period,
+            "tx_hash": completion.tx_hash, "block_number": completion.block_number,
+            "grants": [{"kind": str(r.kind), "token_id": r.token_id, "amount": str(r.amount),
+                        "state": str(r.state)} for r in records],
+        })
+
+    def withdrawn(self, session: Session, completion: Completion) -> None:
+        # nft.outbox has no way to cancel a grant (the ledger is append-only): the service
+        # recorded the withdrawal in quest_withdrawal; say which grants it leaves behind.
+        keys = [g.key for g in grants_of(completion)]
+        pending = session.scalars(select(RewardGrant.grant_key).where(
+            RewardGrant.grant_key.in_(keys), RewardGrant.state == OutboxState.PENDING.value)).all()
+        log.warning("quest %s (%s) of %s withdrawn after a reorg; %d grant(s) still pending: %s",
+                    completion.quest_id, completion.period, completion.player, len(pending), pending)
+        if self.mirror is not None:
+            self.mirror.mirror(session, completion.player_id, completion.completed_at)
+        queue_event(session, completion.player, "quest.withdrawn", {
+            "quest_id": completion.quest_id, "period": completion.period,
+            "tx_hash": completion.tx_hash})
+
+
+def grants_of(completion: Completion) -> list[Grant]:
+    return grants_for_completion(completion.player, completion.quest_id, completion.period,
+                                 rewards_mapping(completion.rewards))
+
+
+def rewards_mapping(rewards: Rewards) -> dict[str, Any]:
+    return {"shards": dict(rewards.shards), "sahara": rewards.sahara, "xp": rewards.xp}
+
+
+def sync_rewarded(session: Session, now: datetime, *, player_id: int | None = None,
+                  limit: int = 500) -> int:
+    """completed -> rewarded for completions whose on-chain grants are all confirmed (a
+    completion that pays only XP is rewarded at once). The indexer loop calls this; the
+    views call it for the signed-in player."""
+    waiting = awaiting_reward(session, player_id=player_id, limit=limit)
+    if not waiting:
+        return 0
+    catalog = catalog_of(session)
+    expected: dict[int, list[str]] = {}
+    for record_id, address, quest_id, period in waiting:
+        if quest_id not in catalog:
+            continue
+        grants = grants_for_completion(address, quest_id, period,
+                                       rewards_mapping(catalog.get(quest_id).rewards))
+        expected[record_id] = [g.key for g in grants if g.on_chain]
+    keys = [k for ks in expected.values() for k in ks]
+    confirmed: set[str] = set()
+    for start in range(0, len(keys), 500):
+        confirmed.update(session.scalars(select(RewardGrant.grant_key).where(
+            RewardGrant.grant_key.in_(keys[start:start + 500]),
+            RewardGrant.state == OutboxState.CONFIRMED.value)))
+    ready = [rid for rid, ks in expected.items() if all(k in confirmed for k in ks)]
+    return mark_rewarded(session, ready, now) if ready else 0
+
+
+# -- domain events, published after the commit ---------------------------------------------
+def queue_event(session: Session, player: str, kind: str, payload: dict[str, Any]) -> None:
+    """Queue an event for ``player``; it is published only if the transaction commits."""
+    if not session.info.get(EVENTS + ".hooked"):
+        event.listen(session, "after_commit", _publish)
+        event.listen(session, "after_soft_rollback", lambda s, _t: s.info.pop(EVENTS, None))
+        session.info[EVENTS + ".hooked"] = True
+    session.info.setdefault(EVENTS, []).append({"type": kind, "player": player, **payload})
+
+
+def queued_events(session: Session) -> list[dict[str, Any]]:
+    """Events queued by the open transaction (tests and the realtime layer read these)."""
+    return list(session.info.get(EVENTS, []))
+
+
+def _publish(session: Session) -> None:
+    from legends.extensions import socketio
+
+    for item in session.info.pop(EVENTS, None) or []:
+        if socketio.server is None:
+            return
+        try:
+            socketio.emit(item["type"], item, to=f"player:{item['player'].lower()}")
+        except Exception:  # best effort: the state is in the database either way
+            log.exception("could not publish %s", item["type"])

@@ -1,0 +1,209 @@
+"""One player's quests inside the caller's transaction: find the record of a period, feed
+it evidence through the pure engine, persist the step, and complete it (completion row,
+leaderboard totals, the sink, referrals).
+
+The service functions in ``quests.service`` are thin wrappers around ``Journey``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from quests.definitions import Catalog, Quest
+from quests.engine import Step, advance, refresh
+from quests.evidence import ChainEvent, Evidence, ReferralActivated
+from quests.evidence import Player as Wallet
+from quests.leaderboard import add_scores, score_deltas
+from quests.objectives import ReferralObjective
+from quests.orm import Player
+from quests.ports import Completion, CompletionSink
+from quests.progress import QuestProgress, Standing, Status, period_key, standing
+from quests.referrals import is_activated
+from quests.store import QuestCompletion, QuestEvidence, QuestRecord
+
+_sink: CompletionSink | None = None
+OPEN = (Status.AVAILABLE, Status.IN_PROGRESS)
+
+
+def install_sink(sink: CompletionSink | None) -> None:
+    """Choose where completions go for this process (the composition root does this)."""
+    global _sink
+    _sink = sink
+
+
+def installed_sink() -> CompletionSink:
+    if _sink is None:
+        raise RuntimeError("no CompletionSink installed: legends.create_app installs one; "
+                           "tests pass sink=...")
+    return _sink
+
+
+class Journey:
+    """``player``'s quests at ``now`` (``player`` may be detached: only id and address are read)."""
+
+    def __init__(self, session: Session, catalog: Catalog, player: Player, now: datetime,
+                 sink: CompletionSink | None = None) -> None:
+        self.session, self.catalog, self.player = session, catalog, player
+        self.now, self.sink = now, sink
+        self.wallet = Wallet(player.address)
+        self._completed: dict[str, datetime] | None = None
+
+    @property
+    def completed(self) -> dict[str, datetime]:
+        """Quest id -> when this player last completed it (any period)."""
+        if self._completed is None:
+            query = (select(QuestCompletion.quest_id, func.max(QuestCompletion.completed_at))
+                     .where(QuestCompletion.player_id == self.player.id)
+                     .group_by(QuestCompletion.quest_id))
+            self._completed = {quest_id: at for quest_id, at in self.session.execute(query)}
+        return self._completed
+
+    def standing(self, quest: Quest) -> Standing:
+        return standing(quest, completed=set(self.completed), now=self.now,
+                        last_completed_at=self.completed.get(quest.id))
+
+    def record(self, quest: Quest, period: str, *, lock: bool = False) -> QuestRecord | None:
+        query = select(QuestRecord).where(QuestRecord.player_id == self.player.id,
+                                          QuestRecord.quest_id == quest.id,
+                                          QuestRecord.period == period)
+        return self.session.scalar(query.with_for_update() if lock else query)
+
+    def current(self, quest: Quest, *, lock: bool = False) -> tuple[QuestRecord | None, QuestProgress]:
+        """The stored record of the current period (or None) and the progress to use now."""
+        row = self.record(quest, period_key(quest.recurrence, self.now), lock=lock)
+        progress = refresh(quest, row.to_progress() if row else None, completed=set(self.completed),
+                           now=self.now, last_completed_at=self.completed.get(quest.id))
+        return row, progress
+
+    def save(self, quest: Quest, row: QuestRecord | None, progress: QuestProgress) -> QuestRecord:
+        if row is None:
+            row = QuestRecord(player_id=self.player.id, quest_id=quest.id, period=progress.period)
+            self.session.add(row)
+        row.store(progress)
+        self.session.flush()
+        return row
+
+    # -- feeding evidence -------------------------------------------------------------------
+    def feed(self, quest: Quest, evidence: Evidence) -> tuple[Step, list[Completion]]:
+        """Feed off-chain evidence (an answer, a reading, a check-in, a referral) to the
+        current record; an available quest starts by itself."""
+        row, progress = self.current(quest, lock=True)
+        step = advance(quest, progress, evidence, self.wallet, self.now)
+        if step.progress == progress:
+            return step, []
+        row = self.save(quest, row, step.progress)
+        return step, self.complete(quest, row, step.progress, None) if step.completed else []
+
+    def feed_event(self, quest: Quest, row: QuestRecord, event: ChainEvent) -> list[Completion]:
+        """Feed a log to an accepted record: only blocks after the acceptance count."""
+        if row.status != Status.IN_PROGRESS or row.accepted_block is None:
+            return []
+        if event.block_number <= row.accepted_block:
+            return []
+        progress = row.to_progress()
+        step = advance(quest, progress, event, self.wallet, self.now)
+        if step.progress == progress or self._seen(quest, row.period, event):
+            return []
+        self.session.add(evidence_row(self.player.id, quest, row.period, event))
+        self.save(quest, row, step.progress)
+        return self.complete(quest, row, step.progress, event) if step.completed else []
+
+    def _seen(self, quest: Quest, period: str, event: ChainEvent) -> bool:
+        return self.session.scalar(select(QuestEvidence.id).where(
+            QuestEvidence.player_id == self.player.id, QuestEvidence.quest_id == quest.id,
+            QuestEvidence.period == period, QuestEvidence.tx_hash == event.tx_hash,
+            QuestEvidence.log_index == event.log_index)) is not None
+
+    # -- completing -------------------------------------------------------------------------
+    def complete(self, quest: Quest, row: QuestRecord, progress: QuestProgress,
+                 event: ChainEvent | None) -> list[Completion]:
+        self.session.add(QuestCompletion(
+            player_id=self.player.id, quest_id=quest.id, period=row.period, completed_at=self.now,
+            tx_hash=event.tx_hash if event else None,
+            block_number=event.block_number if event else None,
+            log_index=event.log_index if event else None,
+            rule_version=quest.rule_version, evidence=[dict(e) for e in progress.evidence]))
+        add_scores(self.session, self.player.id, score_deltas(quest.rewards), self.now)
+        self.completed[quest.id] = self.now
+        completion = completion_of(self.player, quest, row.period, self.now, progress, event)
+        (self.sink or installed_sink()).completed(self.session, completion)
+        done = [completion]
+        if quest.id in self.catalog.activation_ids:
+            done += self._credit_referrer()
+        done += self.catch_up_referrals()
+        return done
+
+    def _credit_referrer(self) -> list[Completion]:
+        """This player may just have become an activated invitee: tell their referrer."""
+        referrer_id = self.session.scalar(select(Player.referred_by_id).where(Player.id == self.player.id))
+        if referrer_id is None or not is_activated(set(self.completed), self.catalog.activation_ids):
+            return []
+        referrer = self.session.get_one(Player, referrer_id)
+        journey = Journey(self.session, self.catalog, referrer, self.now, self.sink)
+        return journey.offer_referrals([self.player.address])
+
+    def catch_up_referrals(self) -> list[Completion]:
+        """Feed every activated invitee to referral quests that are open now (they may have
+        been locked when the invitee activated)."""
+        quests = [q for q in self.catalog if _asks_referrals(q) and self.current(q)[1].status in OPEN]
+        if not quests:
+            return []
+        invitees = activated_invitees(self.session, self.player.id, self.catalog.activation_ids)
+        return self.offer_referrals(invitees, quests) if invitees else []
+
+    def offer_referrals(self, invitees: list[str], quests: list[Quest] | None = None) -> list[Completion]:
+        done: list[Completion] = []
+        for quest in quests if quests is not None else [q for q in self.catalog if _asks_referrals(q)]:
+            for invitee in invitees:
+                _, progress = self.current(quest)
+                if progress.status not in OPEN:
+                    break
+                done += self.feed(quest, ReferralActivated(invitee, self.now))[1]
+        return done
+
+
+def activated_invitees(session: Session, player_id: int, activation_ids: frozenset[str]) -> list[str]:
+    """Addresses of the players this one invited who completed every activation quest."""
+    if not activation_ids:
+        return []
+    query = (select(Player.address, func.count(func.distinct(QuestCompletion.quest_id)))
+             .join(QuestCompletion, QuestCompletion.player_id == Player.id)
+             .where(Player.referred_by_id == player_id, QuestCompletion.quest_id.in_(activation_ids))
+             .group_by(Player.address))
+    return sorted(a for a, n in session.execute(query) if n == len(activation_ids))
+
+
+def _asks_referrals(quest: Quest) -> bool:
+    return any(isinstance(o, ReferralObjective) for o in quest.all_objectives())
+
+
+def completion_of(player: Player, quest: Quest, period: str, at: datetime, progress: QuestProgress,
+                  event: ChainEvent | None) -> Completion:
+    return Completion(
+        player_id=player.id, player=player.address, quest_id=quest.id, period=period,
+        completed_at=at, rule_version=quest.rule_version, rewards=quest.rewards,
+        tx_hash=event.tx_hash if event else None, block_number=event.block_number if event else None,
+        log_index=event.log_index if event else None, evidence=tuple(progress.evidence))
+
+
+def evidence_row(player_id: int, quest: Quest, period: str, event: ChainEvent) -> QuestEvidence:
+    return QuestEvidence(
+        player_id=player_id, quest_id=quest.id, period=period, contract=event.contract,
+        event=event.event, tx_hash=event.tx_hash, log_index=event.log_index,
+        block_number=event.block_number, block_time=event.at, args=json_ready(dict(event.args)),
+        rule_version=quest.rule_version)
+
+
+def json_ready(value: Any) -> Any:
+    """Event args as JSON: bytes become 0x-hex, tuples lists."""
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return value

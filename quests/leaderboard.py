@@ -1,0 +1,128 @@
+"""Leaderboards: all-time and weekly, by XP and by shards, with the player's own rank.
+
+Totals live in ``leaderboard_score`` and change in the same transaction as the completion
+that earned them. Ranks are competition ranks (equal scores share a rank): 1 + the number
+of players with a strictly higher score, which the (board, period, score) index answers
+with a range count, never a scan. ``legends.leaderboards`` mirrors the same interface on a
+Redis sorted set when REDIS_URL is configured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from quests.definitions import Recurrence, Rewards
+from quests.orm import Player, utcnow
+from quests.progress import period_key
+from quests.store import LeaderboardScore
+
+ALL_TIME = "all"
+
+
+class Board(StrEnum):
+    XP = "xp"
+    SHARDS = "shards"
+
+
+def week_of(at: datetime) -> str:
+    """The weekly board's period: the ISO week, as weekly quests use (``2026-W47``)."""
+    return period_key(Recurrence.WEEKLY, at)
+
+
+def score_deltas(rewards: Rewards) -> dict[Board, int]:
+    """What a completion adds to each board."""
+    return {Board.XP: rewards.xp, Board.SHARDS: sum(rewards.shards.values())}
+
+
+@dataclass(frozen=True)
+class Entry:
+    rank: int
+    player_id: int
+    score: int
+    address: str | None = None
+
+
+class Leaderboard(Protocol):
+    """Reading a board (``period`` is ``"all"`` or a week like ``"2026-W47"``)."""
+
+    def top(self, session: Session, board: Board, period: str, limit: int) -> list[Entry]: ...
+
+    def rank_of(self, session: Session, board: Board, period: str, player_id: int) -> Entry | None: ...
+
+
+def add_scores(session: Session, player_id: int, deltas: Mapping[Board, int], at: datetime) -> None:
+    """Add ``deltas`` (negative to take back) to the player's all-time and weekly totals."""
+    rows = [
+        {"board": str(board), "period": p, "player_id": player_id, "score": delta,
+         "updated_at": utcnow()}
+        for board, delta in deltas.items() if delta
+        for p in (ALL_TIME, week_of(at))
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    module = {"postgresql": postgresql, "sqlite": sqlite}[dialect]
+    insert = module.insert(LeaderboardScore)
+    # An upsert, so two completions racing for one player's first row both count.
+    statement = insert.on_conflict_do_update(
+        index_elements=["board", "period", "player_id"],
+        set_={"score": LeaderboardScore.score + insert.excluded.score,
+              "updated_at": insert.excluded.updated_at},
+    )
+    for row in rows:
+        session.execute(statement, row)
+
+
+class SqlLeaderboard:
+    """The leaderboard read straight from the indexed aggregate table."""
+
+    def top(self, session: Session, board: Board, period: str, limit: int) -> list[Entry]:
+        rows = session.execute(top_query(board, period, limit))
+        return ranked([(pid, score, address) for pid, score, address in rows])
+
+    def rank_of(self, session: Session, board: Board, period: str, player_id: int) -> Entry | None:
+        score = session.scalar(score_query(board, period, player_id))
+        if not score or score <= 0:
+            return None
+        return Entry((session.scalar(ahead_query(board, period, score)) or 0) + 1, player_id, score)
+
+
+def top_query(board: Board, period: str, limit: int) -> Select[Any]:
+    """The leaders, highest score first (walks the rank index backwards)."""
+    return (select(LeaderboardScore.player_id, LeaderboardScore.score, Player.address)
+            .join(Player, Player.id == LeaderboardScore.player_id)
+            .where(LeaderboardScore.board == str(board), LeaderboardScore.period == period,
+                   LeaderboardScore.score > 0)
+            .order_by(LeaderboardScore.score.desc(), LeaderboardScore.player_id.desc())
+            .limit(limit))
+
+
+def score_query(board: Board, period: str, player_id: int) -> Select[Any]:
+    """One player's score (the unique (board, period, player) index)."""
+    return select(LeaderboardScore.score).where(
+        LeaderboardScore.board == str(board), LeaderboardScore.period == period,
+        LeaderboardScore.player_id == player_id)
+
+
+def ahead_query(board: Board, period: str, score: int) -> Select[Any]:
+    """How many players are strictly ahead of ``score`` (an index range count)."""
+    return select(func.count()).select_from(LeaderboardScore).where(
+        LeaderboardScore.board == str(board), LeaderboardScore.period == period,
+        LeaderboardScore.score > score)
+
+
+def ranked(rows: list[tuple[int, int, str | None]]) -> list[Entry]:
+    """Competition ranks for rows sorted by score, highest first."""
+    entries: list[Entry] = []
+    for i, (player_id, score, address) in enumerate(rows):
+        rank = entries[-1].rank if entries and entries[-1].score == score else i + 1
+        entries.append(Entry(rank, player_id, score, address))
+    return entries
