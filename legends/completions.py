@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from legends.leaderboards import RedisLeaderboard
 from nft.batching import OutboxState
 from nft.ledger import Grant, grants_for_completion
-from nft.outbox import record_grants
+from nft.outbox import record_grants, withdraw_grants
 from nft.store import RewardGrant
 from quests.catalog_store import catalog_of
 from quests.definitions import Rewards
@@ -48,13 +48,13 @@ class LegendsSink:
         })
 
     def withdrawn(self, session: Session, completion: Completion) -> None:
-        # nft.outbox has no way to cancel a grant (the ledger is append-only): the service
-        # recorded the withdrawal in quest_withdrawal; say which grants it leaves behind.
-        keys = [g.key for g in grants_of(completion)]
-        pending = session.scalars(select(RewardGrant.grant_key).where(
-            RewardGrant.grant_key.in_(keys), RewardGrant.state == OutboxState.PENDING.value)).all()
-        log.warning("quest %s (%s) of %s withdrawn after a reorg; %d grant(s) still pending: %s",
-                    completion.quest_id, completion.period, completion.player, len(pending), pending)
+        # Grants not yet sent (and XP) are taken back in this transaction; what already
+        # reached the chain stays, and is logged so an admin can see it.
+        withdrawn, kept = withdraw_grants(session, grants_of(completion))
+        if kept:
+            log.warning("quest %s (%s) of %s withdrawn after a reorg; %d grant(s) were already "
+                        "sent and stay: %s", completion.quest_id, completion.period,
+                        completion.player, len(kept), kept)
         if self.mirror is not None:
             self.mirror.mirror(session, completion.player_id, completion.completed_at)
         queue_event(session, completion.player, "quest.withdrawn", {

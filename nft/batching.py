@@ -68,15 +68,19 @@ class OutboxState(StrEnum):
     SENDING = "sending"
     CONFIRMED = "confirmed"
     FAILED = "failed"  # gave up after max attempts; an admin retry puts it back to pending
+    WITHDRAWN = "withdrawn"  # its completion was undone by a reorg before anything was sent
 
 
 TRANSITIONS: dict[OutboxState, frozenset[OutboxState]] = {
-    OutboxState.PENDING: frozenset({OutboxState.SENDING}),
+    OutboxState.PENDING: frozenset({OutboxState.SENDING, OutboxState.WITHDRAWN}),
     OutboxState.SENDING: frozenset(
         {OutboxState.CONFIRMED, OutboxState.PENDING, OutboxState.FAILED}
     ),
-    OutboxState.FAILED: frozenset({OutboxState.PENDING}),
-    OutboxState.CONFIRMED: frozenset(),
+    OutboxState.FAILED: frozenset({OutboxState.PENDING, OutboxState.WITHDRAWN}),
+    # Only off-chain grants (XP) are withdrawn once confirmed; nothing on chain is unminted.
+    OutboxState.CONFIRMED: frozenset({OutboxState.WITHDRAWN}),
+    # The same completion came back on the new branch: the grant is owed again.
+    OutboxState.WITHDRAWN: frozenset({OutboxState.PENDING, OutboxState.CONFIRMED}),
 }
 
 

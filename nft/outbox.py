@@ -97,14 +97,52 @@ def record_grants(session: Session, grants: Iterable[Grant]) -> list[GrantRecord
             _add_xp(session, grant)
     stored = {row.grant_key: row for row in session.scalars(
         select(RewardGrant).where(RewardGrant.grant_key.in_(list(unique))))}
+    for key, row in stored.items():
+        if row.state == OutboxState.WITHDRAWN.value:
+            _revive(session, row, unique[key])
     return [_record(stored[key], key in inserted) for key in unique]
 
 
-def _add_xp(session: Session, grant: Grant) -> None:
+def _revive(session: Session, row: RewardGrant, grant: Grant) -> None:
+    """A withdrawn grant is owed again (its completion came back after a reorg)."""
+    if grant.on_chain:
+        row.state, row.batch_ref, row.attempts = OutboxState.PENDING.value, None, 0
+    else:
+        row.state, row.confirmed_at = OutboxState.CONFIRMED.value, utcnow()
+        _add_xp(session, grant_of(row))
+
+
+def withdraw_grants(session: Session, grants: Iterable[Grant]) -> tuple[list[str], list[str]]:
+    """Take back the grants of a completion a reorg undid; returns (withdrawn, kept) keys.
+
+    Grants not yet handed to a transaction (pending, failed) and XP are withdrawn — XP is
+    subtracted again. Grants already signed or minted are kept: what reached the chain
+    stays, and the ledger keeps saying so. Rows are never deleted (append-only ledger).
+    """
+    keys = [g.key for g in grants]
+    withdrawn: list[str] = []
+    kept: list[str] = []
+    rows = session.scalars(select(RewardGrant).where(RewardGrant.grant_key.in_(keys))
+                           .with_for_update())
+    for row in rows:
+        off_chain = GrantKind(row.kind) is GrantKind.XP
+        takeable = (row.state in (OutboxState.PENDING.value, OutboxState.FAILED.value)
+                    and row.batch_ref is None) or (off_chain and row.state == OutboxState.CONFIRMED.value)
+        if not takeable:
+            kept.append(row.grant_key)
+            continue
+        if off_chain:
+            _add_xp(session, grant_of(row), sign=-1)
+        row.state = OutboxState.WITHDRAWN.value
+        withdrawn.append(row.grant_key)
+    return withdrawn, kept
+
+
+def _add_xp(session: Session, grant: Grant, sign: int = 1) -> None:
     # Player.address is checksummed (as signed in); ledger addresses are lowercase.
     changed = session.execute(
         update(Player).where(func.lower(Player.address) == grant.player)
-        .values(xp=Player.xp + grant.amount).execution_options(synchronize_session=False))
+        .values(xp=Player.xp + sign * grant.amount).execution_options(synchronize_session=False))
     if changed.rowcount != 1:
         raise UnknownPlayerError(f"player: {grant.player} has not signed in; no XP can be granted")
 
@@ -265,7 +303,8 @@ def open_grants_for(session: Session, player: str, limit: int = 100) -> list[Ope
     query = (select(RewardGrant, RewardBatch)
              .outerjoin(RewardBatch, RewardGrant.batch_ref == RewardBatch.id)
              .where(RewardGrant.player == player.lower(),
-                    RewardGrant.state != OutboxState.CONFIRMED.value)
+                    RewardGrant.state.not_in([OutboxState.CONFIRMED.value,
+                                              OutboxState.WITHDRAWN.value]))
              .order_by(RewardGrant.id.desc()).limit(limit))
     return [OpenGrant(_record(grant, False), batch.tx_hash if batch else None,
                       batch.next_attempt_at if batch else None,

@@ -124,3 +124,55 @@ def test_amounts_beyond_a_bigint_are_kept_exactly(sessions):
 def test_only_ledger_grants_are_accepted(sessions):
     with pytest.raises(outbox.RewardError, match="grants"), sessions.begin() as session:
         outbox.record_grants(session, [{"player": fresh_address()}])
+
+
+def withdraw(sessions, grants):
+    with sessions.begin() as session:
+        return outbox.withdraw_grants(session, grants)
+
+
+def states(sessions, grants) -> list[str]:
+    with sessions() as session:
+        rows = {r.grant_key: r.state for r in session.scalars(select(RewardGrant))}
+    return [rows[g.key] for g in grants]
+
+
+def test_a_reorg_takes_back_grants_not_yet_sent_and_the_xp(sessions):
+    player = fresh_address()
+    add_player(sessions, player)
+    grants = grants_for_completion(player, "gate-faucet", "once", REWARDS)
+    record(sessions, grants)
+    withdrawn, kept = withdraw(sessions, grants)
+    assert sorted(withdrawn) == sorted(g.key for g in grants) and kept == []
+    assert states(sessions, grants) == ["withdrawn"] * 3
+    assert xp_of(sessions, player) == 0
+    with sessions() as session:
+        assert outbox.unplanned_grants(session, 10) == [], "the worker must not mint them"
+
+
+def test_a_completion_back_on_the_new_branch_owes_its_grants_again_once(sessions):
+    player = fresh_address()
+    add_player(sessions, player)
+    grants = grants_for_completion(player, "gate-faucet", "once", REWARDS)
+    record(sessions, grants)
+    withdraw(sessions, grants)
+    again = record(sessions, grants)
+    assert [r.created for r in again] == [False, False, False]
+    assert states(sessions, grants) == ["pending", "pending", "confirmed"]
+    assert xp_of(sessions, player) == 40
+    record(sessions, grants)  # and a third time changes nothing
+    assert xp_of(sessions, player) == 40
+
+
+def test_grants_already_handed_to_a_transaction_stay(sessions):
+    player = fresh_address()
+    add_player(sessions, player)
+    grants = grants_for_completion(player, "gate-faucet", "once", REWARDS)
+    record(sessions, grants)
+    with sessions.begin() as session:
+        for row in session.scalars(select(RewardGrant).where(RewardGrant.kind == "shards")):
+            row.state = "sending"
+    withdrawn, kept = withdraw(sessions, grants)
+    shard_key = next(g.key for g in grants if g.kind is GrantKind.SHARDS)
+    assert kept == [shard_key] and shard_key not in withdrawn
+    assert states(sessions, grants) == ["sending", "withdrawn", "withdrawn"]

@@ -146,11 +146,16 @@ def test_a_reorg_withdraws_a_completion_whose_transaction_was_orphaned(game):
     with game.sessions() as session:
         assert session.scalar(select(func.count(QuestCompletion.id))) == 0
         assert session.scalar(select(QuestWithdrawal.from_block)) == 104
+        # The rewards nobody sent yet are taken back, the XP too.
+        assert set(session.scalars(select(RewardGrant.state))) == {"withdrawn"}
+    assert game.xp(alice) == 0
     # The transaction is mined again on the new branch: it counts, and pays once.
     game.feed(game.log("SaharaToken", "FaucetClaimed", block=106, account=alice.address, amount=1,
                        nextClaimAt=0))
     assert game.status(alice, "gate.faucet") == "completed"
     assert game.xp(alice) == 50
+    with game.sessions() as session:
+        assert "withdrawn" not in set(session.scalars(select(RewardGrant.state)))
 
 
 def test_a_reorg_recounts_a_quest_from_the_logs_that_remain(game):
