@@ -8,6 +8,8 @@ from chain.errors import ChainError
 from chain.store import SqlManifestStore
 from legends.chainlink import get_chain
 from legends.db import get_db
+from legends.state_readings import get_reader
+from nft.outbox import backlog
 
 bp = Blueprint("health", __name__)
 
@@ -33,16 +35,24 @@ def chain_status() -> dict[str, object]:
 
 
 def queue_status() -> dict[str, object]:
+    """The message queue (in-process or Redis), the reward outbox backlog, the indexer lag."""
+    status: dict[str, object] = {"ok": True, "backend": "in-process"}
     url = current_app.config.get("REDIS_URL")
-    if not url:
-        return {"ok": True, "backend": "in-process"}
-    try:
-        import redis
+    if url:
+        status["backend"] = "redis"
+        try:
+            import redis
 
-        redis.Redis.from_url(url, socket_timeout=1).ping()
-    except Exception as exc:
-        return {"ok": False, "backend": "redis", "error": type(exc).__name__}
-    return {"ok": True, "backend": "redis"}
+            redis.Redis.from_url(url, socket_timeout=1).ping()
+        except Exception as exc:
+            status.update(ok=False, error=type(exc).__name__)
+    try:
+        with get_db().sessions() as session:
+            status["rewards"] = backlog(session)
+    except Exception:  # no tables yet: the database part of the report says so
+        status["rewards"] = None
+    status["indexer_lag"] = get_reader().indexer_lag() if status["rewards"] is not None else None
+    return status
 
 
 @bp.get("/healthz")

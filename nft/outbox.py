@@ -328,3 +328,13 @@ def state_counts(session: Session) -> dict[str, int]:
     """How many grants are in each outbox state."""
     query = select(RewardGrant.state, func.count()).group_by(RewardGrant.state)
     return {state: count for state, count in session.execute(query)}
+
+
+def backlog(session: Session) -> dict[str, int]:
+    """Grants per outbox state that are not final yet (pending, sending, failed)."""
+    open_states = [OutboxState.PENDING.value, OutboxState.SENDING.value, OutboxState.FAILED.value]
+    rows = session.execute(select(RewardGrant.state, func.count()).where(
+        RewardGrant.state.in_(open_states)).group_by(RewardGrant.state)).all()
+    counts = {state: 0 for state in open_states}
+    counts.update({state: n for state, n in rows})
+    return counts
