@@ -11,7 +11,6 @@ import importlib
 import sys
 import time
 
-from bench import common
 from bench.common import print_table
 
 BENCHMARKS: dict[str, str] = {
@@ -28,11 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small N (CI smoke, < 15 s each)")
     parser.add_argument("--port", type=int, default=None,
                         help="port for the private anvil (default: a free one)")
-    parser.add_argument("--shipped-devnet", action="store_true",
-                        help="run anvil with the project's state persistence flags "
-                             "(see bench.common.EphemeralDevnet for why that is not the default)")
     args = parser.parse_args(argv)
-    common.SHIPPED_DEVNET = args.shipped_devnet
     unknown = [n for n in args.names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")

@@ -3,9 +3,8 @@ pipeline is measured against.
 
 Every row goes through :class:`chain.txmanager.TxManager` (local signing, cached nonce and
 fees, ``eth_sendRawTransaction`` then receipt polling) against a private anvil that mines a
-block per transaction, as ``legends up`` runs it but without state persistence (see
-:class:`bench.common.EphemeralDevnet`; ``--shipped-devnet`` keeps it). Each row starts from
-the freshly deployed suite (``evm_snapshot`` / ``evm_revert`` around it).
+block per transaction, started exactly as ``legends up`` starts it. Each row starts from the
+freshly deployed suite (``evm_snapshot`` / ``evm_revert`` around it).
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import requests
 from eth_utils import keccak, to_checksum_address
 
 from bench.common import devnet_suite, latency_note, median, rate
@@ -201,29 +199,16 @@ def signer_backend(signers: Signers) -> str:
 
 
 def bench_round_trip(tx: TxManager, sizes: Sizes) -> list[dict[str, Any]]:
-    """One JSON-RPC call as the tx manager makes it, and, interleaved call by call for a fair
-    comparison, with requests' per-call environment lookup (proxies, netrc, CA bundle)
-    turned off (``Session.trust_env = False``)."""
-    plain = JsonRpcChain(tx.chain.url)
-    no_env = JsonRpcChain(tx.chain.url)
-    session = requests.Session()
-    session.trust_env = False
-    no_env._local.session = session
-    variants = (
-        ("rpc_round_trip", "RPC round trip (eth_blockNumber)", plain, "JsonRpcChain as shipped"),
-        ("rpc_round_trip_no_env", "RPC round trip, trust_env=False", no_env,
-         "requests skips its per-call environment lookup"),
-    )
-    latencies: list[list[float]] = [[] for _ in variants]
-    for _, _, chain, _ in variants:
-        chain.block_number()
+    """One JSON-RPC call as the tx manager makes it: the floor under every transaction."""
+    chain = JsonRpcChain(tx.chain.url)
+    chain.block_number()
+    latencies: list[float] = []
     for _ in range(sizes.pings):
-        for i, (_, _, chain, _) in enumerate(variants):
-            t0 = time.perf_counter()
-            chain.block_number()
-            latencies[i].append(time.perf_counter() - t0)
-    return [row(key, label, sizes.pings, sum(lat), note=f"{latency_note(lat)}; {note}")
-            for (key, label, _, note), lat in zip(variants, latencies)]
+        t0 = time.perf_counter()
+        chain.block_number()
+        latencies.append(time.perf_counter() - t0)
+    return [row("rpc_round_trip", "RPC round trip (eth_blockNumber)", sizes.pings, sum(latencies),
+                note=latency_note(latencies))]
 
 
 def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = None) -> list[dict[str, Any]]:

@@ -38,46 +38,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# ``python -m bench --shipped-devnet`` sets this: run anvil exactly as ``legends up`` does.
-SHIPPED_DEVNET = False
-STATE_FLAGS = {"--state": 1, "--state-interval": 1, "--preserve-historical-states": 0}
-
-
-class EphemeralDevnet(Devnet):
-    """The project's devnet minus state persistence (``--state``, ``--state-interval``,
-    ``--preserve-historical-states``), which a throwaway benchmark chain does not need.
-
-    With those flags anvil rewrites every historical state to disk every 5 s; the file
-    grows with blocks x accounts (hundreds of MB after ~2000 txs), rates collapse and
-    anvil stalls past the RPC timeout: the numbers would measure the dump, not the node.
-    """
-
-    def command(self) -> list[str]:
-        cmd, kept = super().command(), []
-        skip = 0
-        for arg in cmd:
-            if skip:
-                skip -= 1
-            elif arg in STATE_FLAGS:
-                skip = STATE_FLAGS[arg]
-            else:
-                kept.append(arg)
-        return kept
-
-
 @contextmanager
-def devnet_suite(port: int | None = None,
-                 shipped: bool | None = None) -> Iterator[tuple[TxManager, Suite, Signers]]:
-    """A private anvil (temp folder, free port unless ``port``) with the suite deployed.
+def devnet_suite(port: int | None = None) -> Iterator[tuple[TxManager, Suite, Signers]]:
+    """A private anvil (temp folder, free port unless ``port``) with the suite deployed,
+    started exactly as ``legends up`` starts the devnet (state file included).
 
     Yields ``(tx_manager, suite, signers)``; anvil is stopped and the folder removed after.
-    The devnet is :class:`EphemeralDevnet` unless ``shipped`` (default
-    :data:`SHIPPED_DEVNET`) asks for the project's :class:`Devnet` unchanged.
     """
-    shipped = SHIPPED_DEVNET if shipped is None else shipped
     with tempfile.TemporaryDirectory(prefix="legends-bench-") as folder:
-        kind = Devnet if shipped else EphemeralDevnet
-        node = kind(DevnetConfig(instance_path=Path(folder), port=port or free_port()))
+        node = Devnet(DevnetConfig(instance_path=Path(folder), port=port or free_port()))
         node.start()
         try:
             tx = TxManager(JsonRpcChain(node.config.url), artifacts.error_decoder())

@@ -65,7 +65,9 @@ class Devnet:
         cmd = [
             find_anvil(), "--host", "127.0.0.1", "--port", str(cfg.port),
             "--chain-id", str(cfg.chain_id), "--state", str(self.state_file),
-            "--state-interval", str(cfg.state_interval), "--preserve-historical-states",
+            # Not --preserve-historical-states: it rewrites every past state at each dump,
+            # which grew the file to hundreds of MB and slowed anvil to a crawl.
+            "--state-interval", str(cfg.state_interval),
         ]
         if cfg.block_time:
             cmd += ["--block-time", str(cfg.block_time)]
