@@ -201,14 +201,22 @@ def indexer(ctx: click.Context) -> None:
 def worker(ctx: click.Context, once: bool) -> None:
     """Mint granted shards and SAHARA in batches (the reward worker process); Ctrl-C stops it.
 
-    Run one reward worker per database: `legends up` already runs one in-process."""
+    One worker mints per database (a lock on the database enforces it): while this process
+    runs, the worker inside `legends up` stands by, and takes over when this one stops."""
     import threading
 
     from legends.rewards import build_worker, run_worker
 
     app = make_app(ctx)
     if once:
-        cycle = build_worker(app).run_once()
+        from legends.rewards import ROLE
+        from legends.singleton import AlreadyRunning, only_one
+
+        try:
+            with only_one(app.extensions["legends.db"].engine, ROLE):
+                cycle = build_worker(app).run_once()
+        except AlreadyRunning as exc:
+            raise CliError(str(exc)) from None
         click.echo(f"reward worker: {cycle.planned} planned, {cycle.sent} sent, "
                    f"{cycle.confirmed} confirmed, {cycle.deferred} deferred")
         for error in cycle.errors:

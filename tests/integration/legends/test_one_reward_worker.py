@@ -1,0 +1,63 @@
+"""Only one reward worker per database: a second one stands by (or, run once, refuses)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from legends.rewards import ROLE, run_worker
+from legends.singleton import AlreadyRunning, only_one
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request, tmp_path):
+    url = (f"sqlite:///{tmp_path / 'legends.db'}" if request.param == "sqlite"
+           else request.getfixturevalue("postgres_url"))
+    engine = sa.create_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def test_a_second_holder_is_refused_until_the_first_lets_go(engine):
+    with only_one(engine, ROLE):
+        with pytest.raises(AlreadyRunning, match="another reward worker"):
+            with only_one(engine, ROLE):
+                pass
+    with only_one(engine, ROLE):  # released: free again
+        pass
+
+
+def test_other_roles_do_not_block_each_other(engine):
+    with only_one(engine, ROLE), only_one(engine, "caretaker"):
+        pass
+
+
+def test_the_in_process_worker_stands_by_while_another_one_runs(make_app, monkeypatch):
+    app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1")
+    said: list[str] = []
+    monkeypatch.setattr("legends.rewards.build_worker", lambda _app: object())
+    stop = threading.Event()
+    with only_one(app.extensions["legends.db"].engine, ROLE):
+        thread = threading.Thread(target=run_worker, args=(app, stop, said.append))
+        thread.start()
+        thread.join(0.5)
+        stop.set()
+        thread.join(5)
+    assert said == ["another reward worker is running on this database; standing by"]
+
+
+def test_worker_once_refuses_while_another_worker_holds_the_database(make_app):
+    from click.testing import CliRunner
+
+    from legends.cli import cli
+
+    app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1")
+    instance = app.instance_path
+    with only_one(app.extensions["legends.db"].engine, ROLE):
+        result = CliRunner().invoke(cli, ["worker", "--once"],
+                                    env={"INSTANCE_PATH": instance, "DATABASE_URL": "",
+                                         "CHAIN_RPC_URL": "http://127.0.0.1:1"})
+    assert result.exit_code == 1
+    assert "another reward worker is running" in result.output
