@@ -45,3 +45,14 @@ def test_the_home_page_renders(make_app):
     app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1")
     page = app.test_client().get("/")
     assert page.status_code == 200 and b"Sahara Legends" in page.data
+
+
+def test_the_home_page_draws_the_desert(make_app):
+    from legends.quest_catalog import load_quests
+
+    app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1")
+    load_quests(app.extensions["legends.db"].sessions)
+    page = app.test_client().get("/").get_data(as_text=True)
+    for name in ("The Gate", "The Data Oasis", "The Agent Forge", "The Bazaar", "The Citadel"):
+        assert name in page
+    assert "/art/101.svg" in page and "Sealed" in page
