@@ -240,6 +240,26 @@ def worker(ctx: click.Context, once: bool) -> None:
     click.echo("reward worker stopped")
 
 
+@cli.command()
+@click.option("--once", is_flag=True, help="Run one tick (review, purse, council) and exit.")
+@click.pass_context
+@friendly
+def caretaker(ctx: click.Context, once: bool) -> None:
+    """Review caravan labels, refill its purse and keep a proposal open; Ctrl-C stops it.
+
+    Run one caretaker per deployment: `legends up` already runs one in-process."""
+    from legends.caretaker import build_caretaker, run_in_foreground
+
+    app = make_app(ctx)
+    if not once:
+        signal.signal(signal.SIGTERM, _interrupt)
+        return run_in_foreground(app, click.echo)
+    steps = build_caretaker(app).tick()
+    for step in steps:
+        click.echo(f"caretaker: {step}")
+    click.echo(f"caretaker: {len(steps)} steps" if steps else "caretaker: the world is in order")
+
+
 # -- everything ------------------------------------------------------------------------
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)

@@ -104,6 +104,25 @@ PATHS: dict[str, Any] = {
         _ok("World", {"type": "object", "properties": {
             "regions": {"type": "array", "items": _ref("Region")},
             "player": {"type": ["object", "null"]}}}))},
+    "/api/world/npcs": {"get": _op(
+        "Where the world's NPCs are: the Oasis caravan's labeling task, the Bazaar merchant's "
+        "listings, the Oracle of the Dunes agent and the proposal open for votes", "world",
+        {**_ok("NPCs", {"type": "object", "properties": {
+            "caravan": {"type": ["object", "null"]}, "oracle": {"type": ["object", "null"]},
+            "listings": {"type": "array", "items": OBJ}, "proposal": {"type": ["object", "null"]},
+            "reviewer": {"type": "string"}, "merchant": {"type": "string"}}}), **_errors(503)})},
+    "/api/agents/{agent_id}/invoke": {"post": _op(
+        "Ask an agent (as its developer or a licensee): the attested answer and the "
+        "recordInvocation transaction the player's wallet sends (10 per minute)", "forge",
+        {**_ok("Attested answer", {"type": "object", "properties": {
+            "output": {"type": "string"}, "input_hash": {"type": "string"},
+            "output_hash": {"type": "string"}, "nonce": {"type": "string"},
+            "signature": {"type": "string"}, "tx": OBJ}}),
+         **_errors(400, 401, 403, 404, 429, 503)}, auth=True,
+        params=[{"name": "agent_id", "in": "path", "required": True,
+                 "schema": {"type": "integer", "minimum": 0}, "description": "An AgentRegistry id"}],
+        body={"type": "object", "required": ["input"], "properties": {
+            "input": {"type": "string", "minLength": 1, "maxLength": 2000}}})},
     "/api/quests": {"get": _op(
         "Every quest with the caller's status", "quests",
         {**_ok("Quests", {"type": "object", "properties": {

@@ -21,7 +21,7 @@ from chain.store import SqlManifestStore
 from chain.txmanager import TxManager
 from legends.chainlink import get_chain
 from legends.db import get_db
-from legends.singleton import AlreadyRunning, only_one
+from legends.singleton import run_as_only_one
 from nft import outbox
 from nft.ledger import WEI_PER_SAHARA
 from nft.recipes import RecipeBook, load_recipes, preview
@@ -75,21 +75,12 @@ def run_worker(app: Flask, stop: threading.Event, say: Callable[[str], None] = l
             waited = min(waited * 2, 30.0)
     if worker is None:
         return
-    engine = app.extensions["legends.db"].engine
-    standby = False
-    while not stop.is_set():
-        try:
-            with only_one(engine, ROLE):
-                say("reward worker running")
-                worker.run(stop, idle=idle)
-            return
-        except AlreadyRunning:
-            # Another worker (e.g. `legends worker`) mints for this database: stand by and
-            # take over if it goes away.
-            if not standby:
-                say("another reward worker is running on this database; standing by")
-                standby = True
-            stop.wait(STANDBY_SECONDS)
+
+    def mint() -> None:
+        say("reward worker running")
+        worker.run(stop, idle=idle)
+
+    run_as_only_one(app.extensions["legends.db"].engine, ROLE, stop, mint, say, STANDBY_SECONDS)
 
 
 def start_reward_worker(app: Flask) -> Callable[[], None]:

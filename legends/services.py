@@ -21,15 +21,20 @@ def deploy_suite(say: Callable[[str], None] = print) -> Manifest:
     from legends.quest_catalog import load_quests
 
     load_quests(get_db().sessions, say=say)  # the quests verify against this deployment
+    from legends.npcs import seed
+
+    seed(link, manifest, say)  # the caravan, the merchant and the council players meet
     return manifest
 
 
 def start_background(app: Flask) -> Callable[[], None]:
     """Start the in-process workers the embedded setup needs; returns their stopper."""
+    from legends.caretaker import start_caretaker
     from legends.rewards import start_reward_worker
     from legends.verification import start_thread
 
-    workers: list[Callable[[], None]] = [start_thread(app), start_reward_worker(app)]
+    workers: list[Callable[[], None]] = [start_thread(app), start_reward_worker(app),
+                                         start_caretaker(app)]
 
     def stop() -> None:
         for stopper in reversed(workers):

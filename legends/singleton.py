@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -66,3 +67,20 @@ def _file_lock(path: Path, role: str) -> Iterator[None]:
         yield
     finally:
         handle.close()  # closing releases the lock
+
+
+def run_as_only_one(engine: Engine, role: str, stop: threading.Event, run: Callable[[], None],
+                    say: Callable[[str], None], standby_seconds: float = 5.0) -> None:
+    """Call ``run`` while holding ``role``; while another process holds it, stand by and
+    take over when it goes away (until ``stop``)."""
+    announced = False
+    while not stop.is_set():
+        try:
+            with only_one(engine, role):
+                run()
+            return
+        except AlreadyRunning:
+            if not announced:
+                say(f"another {role} is running on this database; standing by")
+                announced = True
+            stop.wait(standby_seconds)

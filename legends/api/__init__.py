@@ -12,6 +12,7 @@ api = Blueprint("api", __name__, url_prefix="/api")
 def init_app(app: Flask) -> None:
     # Each module registers its routes on ``api`` when imported.
     from legends.api import (  # noqa: F401
+        agents,
         auth,
         docs,
         faucet,

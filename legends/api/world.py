@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import current_app, jsonify
 
+from legends import npcs
 from legends.api import api
+from legends.api.inventory import from_chain
 from legends.api.play import game_transaction, optional_player
 from legends.completions import sync_rewarded
 from legends.game import now
@@ -19,3 +21,11 @@ def world_map():  # type: ignore[no-untyped-def]
         if player is not None:
             sync_rewarded(db, at, player_id=player.id)
         return jsonify(world(db, player, at))
+
+
+@api.get("/world/npcs")
+def world_npcs():  # type: ignore[no-untyped-def]
+    """Where the world's NPCs are: the caravan's task, the merchant's listings, the Oracle
+    agent and the proposal open for votes (read from the chain)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return jsonify(from_chain(lambda: npcs.report(app)))

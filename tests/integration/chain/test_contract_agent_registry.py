@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
 from chain.accounts import FIRST_PLAYER_INDEX, dev_account
+from chain.attestation import digest as digest_of
+from chain.attestation import invocation_message, sign_invocation
 from chain.errors import ContractRevert
 
 TOKEN = 10**18
@@ -33,33 +34,13 @@ def licensee(suite, signers, players, agent):
 
 
 def invocation(suite, chain_tx, agent_id, caller, nonce, input_hash=IN, output_hash=OUT):
-    return encode_typed_data(full_message={
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"}, {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"},
-            ],
-            "Invocation": [
-                {"name": "agentId", "type": "uint256"}, {"name": "caller", "type": "address"},
-                {"name": "inputHash", "type": "bytes32"}, {"name": "outputHash", "type": "bytes32"},
-                {"name": "nonce", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Invocation",
-        "domain": {"name": "AgentRegistry", "version": "1", "chainId": chain_tx.chain_id,
-                   "verifyingContract": suite.agents.address},
-        "message": {"agentId": agent_id, "caller": caller, "inputHash": input_hash,
-                    "outputHash": output_hash, "nonce": nonce},
-    })
+    return invocation_message(chain_tx.chain_id, suite.agents.address, agent_id, caller, input_hash,
+                              output_hash, nonce)
 
 
-def digest_of(message) -> bytes:
-    return keccak(b"\x19" + message.version + message.header + message.body)
-
-
-def attest(suite, chain_tx, signer, agent_id, caller, nonce, **hashes) -> bytes:
-    message = invocation(suite, chain_tx, agent_id, caller, nonce, **hashes)
-    return bytes(signer.sign_message(message).signature)
+def attest(suite, chain_tx, signer, agent_id, caller, nonce, input_hash=IN, output_hash=OUT) -> bytes:
+    return sign_invocation(signer, chain_tx.chain_id, suite.agents.address, agent_id, caller, input_hash,
+                           output_hash, nonce)
 
 
 # -- register and license ----------------------------------------------------------------

@@ -3,8 +3,9 @@ loop sees the block and the quest engine completes the quest, with no refresh bu
 
 from __future__ import annotations
 
-from eth_account.messages import encode_typed_data
 from eth_utils import keccak
+
+from chain.attestation import sign_invocation
 
 TOKEN = 10**18
 ZERO = "0x" + "00" * 20
@@ -42,29 +43,6 @@ def test_labels_and_a_reviewers_nod_complete_the_oasis_quests(funded, suite, sig
     assert verified(player) == {"oasis.first-labels", "oasis.label-accepted"}
 
 
-def attestation(suite, chain_tx, attester, agent_id, caller, nonce) -> bytes:
-    """The attester's EIP-712 signature over an invocation (standing in for a TEE)."""
-    message = encode_typed_data(full_message={
-        "types": {
-            "EIP712Domain": [
-                {"name": "name", "type": "string"}, {"name": "version", "type": "string"},
-                {"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"},
-            ],
-            "Invocation": [
-                {"name": "agentId", "type": "uint256"}, {"name": "caller", "type": "address"},
-                {"name": "inputHash", "type": "bytes32"}, {"name": "outputHash", "type": "bytes32"},
-                {"name": "nonce", "type": "uint256"},
-            ],
-        },
-        "primaryType": "Invocation",
-        "domain": {"name": "AgentRegistry", "version": "1", "chainId": chain_tx.chain_id,
-                   "verifyingContract": suite.agents.address},
-        "message": {"agentId": agent_id, "caller": caller, "inputHash": keccak(text="question"),
-                    "outputHash": keccak(text="answer"), "nonce": nonce},
-    })
-    return bytes(attester.sign_message(message).signature)
-
-
 def test_registering_and_invoking_an_agent_completes_the_forge_quests(funded, suite, signers, chain_tx,
                                                                       sign_in, unlock, accept, make_loop,
                                                                       settle, verified):
@@ -77,7 +55,8 @@ def test_registering_and_invoking_an_agent_completes_the_forge_quests(funded, su
     settle(loop)
     assert verified(developer) == {"forge.register-agent"}
     accept(developer, "forge.invoke")
-    signature = attestation(suite, chain_tx, signers.attester, 1, developer, 1)
+    signature = sign_invocation(signers.attester, chain_tx.chain_id, suite.agents.address, 1, developer,
+                                keccak(text="question"), keccak(text="answer"), 1)
     # Anyone may submit an attested invocation; the quest follows its caller.
     suite.agents.transact(relayer, "recordInvocation", 1, developer, keccak(text="question"),
                           keccak(text="answer"), 1, signature)

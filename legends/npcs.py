@@ -1,0 +1,118 @@
+"""The world's NPCs for the app: who plays them on this network, seeding them after a deploy,
+and the directory the client reads (``GET /api/world/npcs``). The chain work is in
+:mod:`chain.npcs`; this module only picks keys and shapes answers."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from flask import Flask
+
+from chain.accounts import dev_account
+from chain.bindings import Suite
+from chain.deploy import Manifest
+from chain.errors import ChainError
+from chain.npcs import Cast, Census, Scout, Stock, seed_world
+from chain.store import SqlManifestStore
+from legends.chainlink import ChainLink
+
+# Dev-mnemonic index of the Bazaar merchant on the devnet: funded by anvil like indices 0..9,
+# and not one of the suite's roles, so a purchase from it is a purchase from someone else.
+MERCHANT_INDEX = 5
+
+
+@cache
+def devnet_merchant() -> Any:  # a LocalAccount (eth-* types stay in chain/)
+    return dev_account(MERCHANT_INDEX)  # HD derivation is slow: once per process
+
+
+def cast_for(link: ChainLink) -> Cast:
+    """The admin plays the caravan master, reviewer and council elder; the merchant is its own
+    dev key on the devnet and the admin elsewhere (no extra secret to manage)."""
+    admin = link.signers.deployer.address
+    if link.network != "devnet":
+        return Cast(admin=admin, merchant=admin)
+    merchant = link.tx.add_signer(devnet_merchant())
+    return Cast(admin=admin, merchant=merchant)
+
+
+def since(manifest: Manifest) -> int:
+    """The first block that can hold an NPC event: the suite's oldest deployment."""
+    return min((e.block for e in manifest.entries.values()), default=0)
+
+
+def seed(link: ChainLink, manifest: Manifest, say: Callable[[str], None] = print) -> list[str]:
+    """Seed the NPCs after a deploy; a second run finds them all and sends nothing."""
+    suite = Suite.bind(manifest.addresses, link.tx)
+    steps = seed_world(suite, cast_for(link), Stock(), since(manifest))
+    for step in steps:
+        say(f"  world: {step}")
+    say(f"world: {len(steps)} NPC steps" if steps else "world: every NPC already in place")
+    return steps
+
+
+# -- the directory the client reads ----------------------------------------------------------------
+class Directory:
+    """A long-lived scout per app (each block's events are read once) behind a lock."""
+
+    def __init__(self, scout: Scout, cast: Cast) -> None:
+        self.scout, self.cast = scout, cast
+        self.lock = threading.Lock()
+
+    def look(self) -> Census:
+        with self.lock:
+            return self.scout.look()
+
+
+def directory(app: Flask, link: ChainLink, manifest: Manifest) -> Directory:
+    key = "legends.npc_directory"
+    found: Directory | None = app.extensions.get(key)
+    if found is None or found.scout.suite.data.address != manifest.addresses["DataServices"]:
+        suite = Suite.bind(manifest.addresses, link.tx)
+        cast = cast_for(link)
+        found = Directory(Scout(suite, cast, since(manifest)), cast)
+        app.extensions[key] = found
+    return found
+
+
+def describe(found: Directory) -> dict[str, Any]:
+    """What the client needs to find the NPCs; amounts in wei as strings."""
+    census, suite = found.look(), found.scout.suite
+    caravan = census.caravan
+    listings = []
+    for uri, listing in sorted(census.listings.items(), key=lambda item: item[1]):
+        seller, kind, _active, ref, price, _uri = suite.market.call("listings", listing)
+        listings.append({"listing_id": listing, "kind": ["dataset", "model", "agent"][kind],
+                         "asset_ref": ref, "price": str(price), "uri": uri, "seller": seller})
+    proposal = None
+    if census.open_proposal is not None:
+        record = suite.governance.call("proposals", census.open_proposal)
+        proposal = {"proposal_id": census.open_proposal, "vote_end": int(record[4])}
+    oracle = None
+    if census.oracle_agent is not None:
+        fee = suite.agents.call("agentInfo", census.oracle_agent)[1]
+        oracle = {"agent_id": census.oracle_agent, "developer": found.cast.merchant,
+                  "license_fee": str(fee)}
+    return {
+        "caravan": caravan and {"task_id": caravan.task_id,
+                                "reward_per_label": str(caravan.reward_per_label),
+                                "remaining_budget": str(caravan.remaining_budget)},
+        "oracle": oracle,
+        "listings": listings,
+        "proposal": proposal,
+        "reviewer": found.cast.admin,
+        "merchant": found.cast.merchant,
+    }
+
+
+def report(app: Flask) -> dict[str, Any]:
+    """``GET /api/world/npcs`` (raises ChainError while the chain or the suite is missing)."""
+    link: ChainLink = app.extensions["legends.chain"]
+    manifest = link.manifest(SqlManifestStore(app.extensions["legends.db"].sessions))
+    if not manifest.complete:
+        raise ChainError(f"the suite is not deployed on chain {manifest.chain_id}; "
+                         "run `legends deploy`")
+    return describe(directory(app, link, manifest))
