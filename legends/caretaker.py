@@ -26,6 +26,7 @@ from chain.bindings import Suite
 from chain.errors import ChainError, ContractRevert
 from chain.npcs import Cast, Census, Scout, Stock, ensure_caravan, ensure_proposal, event_logs, topic
 from chain.store import SqlManifestStore
+from legends.background import start_daemon
 from legends.chainlink import get_chain
 from legends.db import get_db
 from legends.npcs import cast_for, since
@@ -181,32 +182,4 @@ def run_caretaker(app: Flask, stop: threading.Event, say: Callable[[str], None] 
 
 def start_caretaker(app: Flask) -> Callable[[], None]:
     """Run the caretaker in a daemon thread of this process; returns its stopper."""
-    stop = threading.Event()
-    thread = threading.Thread(target=run_caretaker, args=(app, stop), name="legends-caretaker",
-                              daemon=True)
-    thread.start()
-
-    def stopper() -> None:
-        stop.set()
-        thread.join(timeout=10)
-
-    return stopper
-
-
-def run_in_foreground(app: Flask, say: Callable[[str], None]) -> None:
-    """``legends caretaker``: tick in a thread until Ctrl-C (or SIGTERM raised as one)."""
-    if not logging.getLogger().handlers:  # its retries are logged
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    stop = threading.Event()
-    say(f"caretaker tending {app.extensions['legends.chain'].rpc_url} (Ctrl-C stops it)")
-    thread = threading.Thread(target=run_caretaker, args=(app, stop, say), name="legends-caretaker")
-    thread.start()
-    try:
-        while thread.is_alive():
-            thread.join(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop.set()
-        thread.join()
-    say("caretaker stopped")
+    return start_daemon(app, run_caretaker, "legends-caretaker")

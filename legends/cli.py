@@ -170,28 +170,10 @@ def quests_load(ctx: click.Context, paths: tuple[str, ...]) -> None:
 @friendly
 def indexer(ctx: click.Context) -> None:
     """Verify quests as blocks arrive (the indexer process); Ctrl-C stops it."""
-    import logging
-    import threading
-
+    from legends.background import run_in_foreground
     from legends.verification import run_until_stopped
 
-    if not logging.getLogger().handlers:  # say what verification does (reorgs, retries)
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    app = make_app(ctx)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    click.echo(f"indexer following {app.extensions['legends.chain'].rpc_url} (Ctrl-C stops it)")
-    worker = threading.Thread(target=run_until_stopped, args=(app, stop), name="legends-indexer")
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop.set()
-        worker.join()
-    click.echo("indexer stopped")
+    run_in_foreground(make_app(ctx), run_until_stopped, "indexer", click.echo)
 
 
 @cli.command()
@@ -203,8 +185,8 @@ def worker(ctx: click.Context, once: bool) -> None:
 
     One worker mints per database (a lock on the database enforces it): while this process
     runs, the worker inside `legends up` stands by, and takes over when this one stops."""
-    import threading
 
+    from legends.background import run_in_foreground
     from legends.rewards import build_worker, run_worker
 
     app = make_app(ctx)
@@ -222,22 +204,7 @@ def worker(ctx: click.Context, once: bool) -> None:
         for error in cycle.errors:
             click.echo(f"  {error}", err=True)
         return
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    click.echo(f"reward worker minting on {app.extensions['legends.chain'].rpc_url} "
-               "(Ctrl-C stops it)")
-    thread = threading.Thread(target=run_worker, args=(app, stop, click.echo),
-                              name="legends-reward-worker")
-    thread.start()
-    try:
-        while thread.is_alive():
-            thread.join(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        stop.set()
-        thread.join()
-    click.echo("reward worker stopped")
+    run_in_foreground(app, run_worker, "reward worker", click.echo)
 
 
 @cli.command()
@@ -247,13 +214,14 @@ def worker(ctx: click.Context, once: bool) -> None:
 def caretaker(ctx: click.Context, once: bool) -> None:
     """Review caravan labels, refill its purse and keep a proposal open; Ctrl-C stops it.
 
-    Run one caretaker per deployment: `legends up` already runs one in-process."""
-    from legends.caretaker import build_caretaker, run_in_foreground
+    One caretaker tends a database (a lock enforces it): the one inside `legends up` stands
+    by while this process runs."""
+    from legends.background import run_in_foreground
+    from legends.caretaker import build_caretaker, run_caretaker
 
     app = make_app(ctx)
     if not once:
-        signal.signal(signal.SIGTERM, _interrupt)
-        return run_in_foreground(app, click.echo)
+        return run_in_foreground(app, run_caretaker, "caretaker", click.echo)
     steps = build_caretaker(app).tick()
     for step in steps:
         click.echo(f"caretaker: {step}")

@@ -19,6 +19,7 @@ from chain.minter import ChainMinter
 from chain.rpc import JsonRpcChain
 from chain.store import SqlManifestStore
 from chain.txmanager import TxManager
+from legends.background import start_daemon
 from legends.chainlink import get_chain
 from legends.db import get_db
 from legends.singleton import run_as_only_one
@@ -85,16 +86,7 @@ def run_worker(app: Flask, stop: threading.Event, say: Callable[[str], None] = l
 
 def start_reward_worker(app: Flask) -> Callable[[], None]:
     """Run the worker in a daemon thread of this process; returns its stopper."""
-    stop = threading.Event()
-    thread = threading.Thread(target=run_worker, args=(app, stop), name="reward-worker",
-                              daemon=True)
-    thread.start()
-
-    def stopper() -> None:
-        stop.set()
-        thread.join(timeout=10)
-
-    return stopper
+    return start_daemon(app, run_worker, "reward-worker")
 
 
 # -- reading what a player owns ----------------------------------------------------------------

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from flask import Flask
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from chain.errors import ChainError
 from chain.indexer import IndexedEvent, Indexer, IndexerBatch
 from chain.store import CursorConflict, SqlManifestStore
+from legends.background import start_daemon
 from quests import service as quest_service
 from quests.evidence import ChainEvent
 from quests.ports import Completion
@@ -160,7 +162,8 @@ def build_loop(app: Flask, *, confirmations: int | None = None, **options: Any) 
     return VerificationLoop(indexer, sessions, **options)
 
 
-def run_until_stopped(app: Flask, stop: threading.Event, **options: Any) -> None:
+def run_until_stopped(app: Flask, stop: threading.Event, say: Callable[[str], None] = log.info,
+                      **options: Any) -> None:
     """Build the loop (waiting for the chain and the deployed suite) and run it."""
     while not stop.is_set():
         try:
@@ -174,16 +177,5 @@ def run_until_stopped(app: Flask, stop: threading.Event, **options: Any) -> None
 
 def start_thread(app: Flask, **options: Any) -> Callable[[], None]:
     """Run verification in a daemon thread; returns a stopper that ends it cleanly."""
-    stop = threading.Event()
-    thread = threading.Thread(target=run_until_stopped, args=(app, stop), kwargs=options,
-                              name="legends-verification", daemon=True)
-    thread.start()
-
-    def stopper(timeout: float = 5.0) -> None:
-        stop.set()
-        started = time.monotonic()
-        thread.join(timeout)
-        if thread.is_alive():
-            log.warning("verification thread still busy after %.1fs", time.monotonic() - started)
-
-    return stopper
+    return start_daemon(app, partial(run_until_stopped, **options), "legends-verification",
+                        join_timeout=5.0)
