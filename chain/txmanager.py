@@ -124,6 +124,28 @@ class TxManager:
         """The gas limit sent for an estimate (see GAS_HEADROOM)."""
         return estimate * 12 // 10 + GAS_HEADROOM
 
+    def _gas_for(self, sender: str, to: str | None, data: bytes, value: int,
+                 gas: int | None) -> int:
+        if sender not in self._signers:
+            raise ConfigError(f"no signer key for {sender}")
+        return gas if gas is not None else self.gas_limit(self.estimate(sender, to, data, value))
+
+    def _next_nonce(self, sender: str) -> int:
+        # The caller holds the sender's lock.
+        nonce = self._nonces.get(sender)
+        return self.chain.nonce(sender) if nonce is None else nonce
+
+    def _sign_locked(self, sender: str, to: str | None, data: bytes, nonce: int, value: int,
+                     gas: int) -> SignedTx:
+        # The caller holds the sender's lock.
+        tx = {"chainId": self.chain_id, "nonce": nonce, "gas": gas, "value": value,
+              "data": data, "type": 2, **self._fee_fields()}
+        if to:
+            tx["to"] = to
+        signed = self._signers[sender].sign_transaction(tx)
+        return SignedTx(sender, nonce, "0x" + bytes(signed.hash).hex(),
+                        bytes(signed.raw_transaction), to, data)
+
     def sign(
         self,
         sender: str,
@@ -136,24 +158,12 @@ class TxManager:
     ) -> SignedTx:
         """Sign without broadcasting. Without ``nonce`` the next one is reserved; passing
         the nonce of an earlier attempt re-signs a replacement for that same slot."""
-        signer = self._signers.get(sender)
-        if signer is None:
-            raise ConfigError(f"no signer key for {sender}")
-        if gas is None:
-            gas = self.gas_limit(self.estimate(sender, to, data, value))
+        gas = self._gas_for(sender, to, data, value, gas)
         with self._locks[sender]:
             if nonce is None:
-                nonce = self._nonces.get(sender)
-                if nonce is None:
-                    nonce = self.chain.nonce(sender)
+                nonce = self._next_nonce(sender)
                 self._nonces[sender] = nonce + 1
-            tx = {"chainId": self.chain_id, "nonce": nonce, "gas": gas, "value": value,
-                  "data": data, "type": 2, **self._fee_fields()}
-            if to:
-                tx["to"] = to
-            signed = signer.sign_transaction(tx)
-        return SignedTx(sender, nonce, "0x" + bytes(signed.hash).hex(),
-                        bytes(signed.raw_transaction), to, data)
+            return self._sign_locked(sender, to, data, nonce, value, gas)
 
     def broadcast(self, signed: SignedTx) -> str:
         """Broadcast a signed tx; a node that already has it is not an error."""
@@ -177,37 +187,23 @@ class TxManager:
         value: int = 0,
         gas: int | None = None,
     ) -> str:
-        """Sign and broadcast; returns the tx hash without waiting for the receipt."""
-        signer = self._signers.get(sender)
-        if signer is None:
-            raise ConfigError(f"no signer key for {sender}")
-        if gas is None:
-            gas = self.gas_limit(self.estimate(sender, to, data, value))
+        """Sign and broadcast; returns the tx hash without waiting for the receipt.
+
+        The lock is held through the broadcast so a sender's transactions reach the node in
+        nonce order; a nonce the node refuses is resynced from the node and tried once more.
+        """
+        gas = self._gas_for(sender, to, data, value, gas)
         with self._locks[sender]:
             for attempt in (1, 2):
-                nonce = self._nonces.get(sender)
-                if nonce is None:
-                    nonce = self.chain.nonce(sender)
-                tx = {
-                    "chainId": self.chain_id,
-                    "nonce": nonce,
-                    "gas": gas,
-                    "value": value,
-                    "data": data,
-                    "type": 2,
-                    **self._fee_fields(),
-                }
-                if to:
-                    tx["to"] = to
-                raw = signer.sign_transaction(tx).raw_transaction
+                signed = self._sign_locked(sender, to, data, self._next_nonce(sender), value, gas)
                 try:
-                    tx_hash = self.chain.send(bytes(raw))
+                    tx_hash = self.chain.send(signed.raw)
                 except RpcError as exc:
                     self._nonces.pop(sender, None)  # resync from the node
                     if attempt == 2 or "nonce" not in exc.rpc_message.lower():
                         raise
                     continue
-                self._nonces[sender] = nonce + 1
+                self._nonces[sender] = signed.nonce + 1
                 return tx_hash
         raise AssertionError("unreachable")
 

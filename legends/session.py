@@ -28,10 +28,15 @@ def current_player_or_401() -> Player:
 
 def require_admin() -> Player:
     player = current_player_or_401()
-    admins = {a.strip().lower() for a in (current_app.config.get("ADMIN_ADDRESSES") or "").split(",")}
-    if player.address.lower() not in admins:
+    if not is_admin(player.address):
         raise Forbidden("this action needs an admin wallet", field="session")
     return player
+
+
+def is_admin(address: str) -> bool:
+    """Whether ``address`` is one of the configured admin wallets (ADMIN_ADDRESSES)."""
+    raw = current_app.config.get("ADMIN_ADDRESSES") or ""
+    return address.lower() in {a.strip().lower() for a in raw.split(",") if a.strip()}
 
 
 def deployment_chain_id() -> int:

@@ -8,7 +8,7 @@ from legends.api import api
 from legends.api.errors import ApiError, json_body, string_field
 from legends.db import get_db
 from legends.players import STATEMENT, Deployment, SignInError, issue_nonce, sign_in
-from legends.session import current_player_or_401, deployment_chain_id
+from legends.session import current_player_or_401, deployment_chain_id, is_admin
 
 
 def this_deployment() -> Deployment:
@@ -55,9 +55,4 @@ def auth_logout():  # type: ignore[no-untyped-def]
 def me():  # type: ignore[no-untyped-def]
     player = current_player_or_401()
     return jsonify({"address": player.address, "referral_code": player.referral_code,
-                    "xp": player.xp, "admin": player.address.lower() in admin_addresses()})
-
-
-def admin_addresses() -> set[str]:
-    raw = current_app.config.get("ADMIN_ADDRESSES") or ""
-    return {a.strip().lower() for a in raw.split(",") if a.strip()}
+                    "xp": player.xp, "admin": is_admin(player.address)})
