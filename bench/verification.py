@@ -28,7 +28,7 @@ from chain.deploy import deploy_suite
 from chain.devnet import Devnet, DevnetConfig
 from chain.store import SqlManifestStore
 from legends import create_app, migrate
-from legends.verification import StepReport, start_thread
+from legends.workers.verification import StepReport, start_thread
 from quests import service
 from quests.loader import load_catalog
 from quests.orm import Player

@@ -104,7 +104,7 @@ def devnet_status(ctx: click.Context) -> None:
 @friendly
 def deploy(ctx: click.Context) -> None:
     """Deploy the contract suite (only what is missing or changed)."""
-    from legends.services import deploy_suite
+    from legends.wiring.deploy import deploy_suite
 
     app = make_app(ctx)
     with app.app_context():
@@ -154,7 +154,7 @@ def quests() -> None:
 @friendly
 def quests_load(ctx: click.Context, paths: tuple[str, ...]) -> None:
     """Validate the catalog (default quests/catalog) and load it into the database."""
-    from legends.quest_catalog import load_quests
+    from legends.wiring.catalog import load_quests
     from quests.errors import QuestError
 
     app = make_app(ctx)
@@ -170,8 +170,8 @@ def quests_load(ctx: click.Context, paths: tuple[str, ...]) -> None:
 @friendly
 def indexer(ctx: click.Context) -> None:
     """Verify quests as blocks arrive (the indexer process); Ctrl-C stops it."""
-    from legends.background import run_in_foreground
-    from legends.verification import run_until_stopped
+    from legends.workers.threads import run_in_foreground
+    from legends.workers.verification import run_until_stopped
 
     run_in_foreground(make_app(ctx), run_until_stopped, "indexer", click.echo)
 
@@ -186,13 +186,13 @@ def worker(ctx: click.Context, once: bool) -> None:
     One worker mints per database (a lock on the database enforces it): while this process
     runs, the worker inside `legends up` stands by, and takes over when this one stops."""
 
-    from legends.background import run_in_foreground
-    from legends.rewards import build_worker, run_worker
+    from legends.workers.rewards import build_worker, run_worker
+    from legends.workers.threads import run_in_foreground
 
     app = make_app(ctx)
     if once:
-        from legends.rewards import ROLE
-        from legends.singleton import AlreadyRunning, only_one
+        from legends.workers.locks import AlreadyRunning, only_one
+        from legends.workers.rewards import ROLE
 
         try:
             with only_one(app.extensions["legends.db"].engine, ROLE):
@@ -216,8 +216,8 @@ def caretaker(ctx: click.Context, once: bool) -> None:
 
     One caretaker tends a database (a lock enforces it): the one inside `legends up` stands
     by while this process runs."""
-    from legends.background import run_in_foreground
-    from legends.caretaker import build_caretaker, run_caretaker
+    from legends.workers.caretaker import build_caretaker, run_caretaker
+    from legends.workers.threads import run_in_foreground
 
     app = make_app(ctx)
     if not once:
@@ -238,7 +238,8 @@ def up(ctx: click.Context, host: str, port: int) -> None:
     """Migrate, start the devnet, deploy, and serve the app; Ctrl-C stops everything."""
     from legends import migrate
     from legends.extensions import socketio
-    from legends.services import deploy_suite, start_background
+    from legends.wiring.deploy import deploy_suite
+    from legends.workers import start_background
 
     # A parent may have left SIGINT ignored (background jobs); Ctrl-C must always work.
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection
+from sqlalchemy import Connection, MetaData
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -29,3 +29,14 @@ def downgrade(url: str, revision: str) -> None:
 
 def current_revision(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
+
+
+def all_metadata() -> list[MetaData]:
+    """Every package's table metadata, for Alembic."""
+    from chain.store import ChainBase
+    from legends.auth import store as auth_store  # noqa: F401  (registers its tables)
+    from nft import store as reward_store  # noqa: F401  (registers its tables)
+    from quests import store as quest_store  # noqa: F401  (registers its tables)
+    from quests.orm import Base
+
+    return [ChainBase.metadata, Base.metadata]

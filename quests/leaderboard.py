@@ -3,7 +3,7 @@
 Totals live in ``leaderboard_score`` and change in the same transaction as the completion
 that earned them. Ranks are competition ranks (equal scores share a rank): 1 + the number
 of players with a strictly higher score, which the (board, period, score) index answers
-with a range count, never a scan. ``legends.leaderboards`` mirrors the same interface on a
+with a range count, never a scan. ``legends.wiring.leaderboards`` mirrors the same interface on a
 Redis sorted set when REDIS_URL is configured.
 """
 

@@ -2,7 +2,7 @@
 
 The service (``quests.service``) tells a ``CompletionSink`` about every completion and
 every withdrawal (a chain reorg orphaned its evidence); the composition root supplies the
-real sink (``legends.completions``), which records the reward grants in the same
+real sink (``legends.wiring.completions``), which records the reward grants in the same
 transaction. Tests use a FrozenClock and a recording sink.
 """
 

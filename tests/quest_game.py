@@ -15,8 +15,8 @@ from typing import Any
 from eth_utils import keccak, to_checksum_address
 from sqlalchemy import select
 
-from legends.completions import LegendsSink
-from legends.leaderboards import RedisLeaderboard
+from legends.wiring.completions import LegendsSink
+from legends.wiring.leaderboards import RedisLeaderboard
 from quests import service
 from quests.evidence import ChainEvent, StateReading
 from quests.orm import Player
@@ -41,7 +41,7 @@ class FrozenClock:
 
 
 class FakeChainReader:
-    """``legends.state_readings.StateSource`` without a chain."""
+    """``legends.wiring.state_readings.StateSource`` without a chain."""
 
     def __init__(self) -> None:
         self.head, self.lag = 100, 0

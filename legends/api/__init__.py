@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         auth,
         docs,
         faucet,
+        health,
         inventory,
         leaderboard,
         quests,
@@ -23,4 +24,5 @@ def init_app(app: Flask) -> None:
     )
 
     errors.init_app(app)
+    app.register_blueprint(health.bp)
     app.register_blueprint(api)

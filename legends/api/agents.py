@@ -7,13 +7,13 @@ import math
 
 from flask import Flask, current_app, jsonify
 
-from legends import agents as service
 from legends.api import api
 from legends.api.errors import ApiError, Forbidden, NotFound, json_body, string_field
 from legends.api.inventory import from_chain
-from legends.chainlink import get_chain
-from legends.rewards import chain_suite
-from legends.session import current_player_or_401
+from legends.auth.session import current_player_or_401
+from legends.wiring import agents as service
+from legends.wiring.chainlink import get_chain
+from legends.wiring.inventory import chain_suite
 
 
 def limiter(app: Flask) -> service.RateLimiter:

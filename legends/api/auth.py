@@ -6,9 +6,9 @@ from flask import current_app, jsonify, session
 
 from legends.api import api
 from legends.api.errors import ApiError, json_body, string_field
+from legends.auth.players import STATEMENT, Deployment, SignInError, issue_nonce, sign_in
+from legends.auth.session import current_player_or_401, deployment_chain_id, is_admin
 from legends.db import get_db
-from legends.players import STATEMENT, Deployment, SignInError, issue_nonce, sign_in
-from legends.session import current_player_or_401, deployment_chain_id, is_admin
 
 
 def this_deployment() -> Deployment:

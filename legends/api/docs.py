@@ -1,11 +1,10 @@
-"""``GET /api/openapi.json``: the API described as OpenAPI 3.1 (see ``legends.openapi``)."""
+"""``GET /api/openapi.json``: the API described as OpenAPI 3.1 (see ``legends.api.openapi``)."""
 
 from __future__ import annotations
 
 from flask import current_app, jsonify
 
-from legends import openapi
-from legends.api import api
+from legends.api import api, openapi
 
 
 @api.get("/openapi.json")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from legends import faucet as service
 from legends.api import api
 from legends.api.errors import ApiError, json_body
 from legends.api.inventory import from_chain
-from legends.chainlink import get_chain
-from legends.rewards import chain_suite
-from legends.session import current_player_or_401
+from legends.auth.session import current_player_or_401
+from legends.wiring import faucet as service
+from legends.wiring.chainlink import get_chain
+from legends.wiring.inventory import chain_suite
 
 
 def _claim_address() -> str:

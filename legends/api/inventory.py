@@ -8,10 +8,10 @@ from typing import Any
 from flask import jsonify
 
 from chain.errors import ChainError
-from legends import rewards
 from legends.api import api
 from legends.api.errors import ApiError
-from legends.session import current_player_or_401
+from legends.auth.session import current_player_or_401
+from legends.wiring import inventory as rewards
 
 
 def from_chain(read: Callable[[], Any]) -> Any:

@@ -7,8 +7,8 @@ from flask import jsonify
 from legends.api import api
 from legends.api.play import choice_arg, int_arg, optional_player
 from legends.db import get_db
-from legends.game import now
-from legends.leaderboards import get_leaderboard
+from legends.wiring.game import now
+from legends.wiring.leaderboards import get_leaderboard
 from quests.leaderboard import ALL_TIME, Board, week_of
 
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from chain.errors import ChainError
 from legends.api.errors import ApiError, Conflict, NotFound
+from legends.auth.session import current_address
 from legends.db import get_db
-from legends.session import current_address
 from quests.errors import NotApplicable, QuestAlreadyDone, QuestLocked, UnknownQuest
 from quests.orm import Player
 from quests.ports import CompletionSink

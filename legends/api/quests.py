@@ -11,10 +11,10 @@ from flask import jsonify, request
 from legends.api import api
 from legends.api.errors import ApiError, json_body, string_field
 from legends.api.play import chain_call, game_transaction, optional_player, sink
-from legends.completions import sync_rewarded
-from legends.game import now
-from legends.session import current_player_or_401
-from legends.state_readings import get_reader
+from legends.auth.session import current_player_or_401
+from legends.wiring.completions import sync_rewarded
+from legends.wiring.game import now
+from legends.wiring.state_readings import get_reader
 from quests import service
 from quests.orm import Player
 from quests.overview import quest_detail, quest_list

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import current_app, jsonify
 
-from legends import npcs
 from legends.api import api
 from legends.api.inventory import from_chain
 from legends.api.play import game_transaction, optional_player
-from legends.completions import sync_rewarded
-from legends.game import now
+from legends.wiring import npcs
+from legends.wiring.completions import sync_rewarded
+from legends.wiring.game import now
 from quests.overview import world
 
 

@@ -10,7 +10,7 @@ from eth_account.messages import encode_defunct
 
 from chain.accounts import FIRST_PLAYER_INDEX, dev_account
 from chain.store import SqlManifestStore
-from legends.siwe import SiweMessage
+from legends.auth.siwe import SiweMessage
 from nft import outbox
 from nft.ledger import grants_for_completion
 
@@ -49,7 +49,7 @@ def grant(app, address: str, quest: str, rewards: dict, period: str = "once"):
 
 def pay(app) -> None:
     """Run the app's own reward worker once: every owed grant gets minted."""
-    from legends.rewards import build_worker
+    from legends.workers.rewards import build_worker
 
     cycle = build_worker(app).run_once()
     assert cycle.errors == [], cycle.errors

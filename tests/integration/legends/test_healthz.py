@@ -48,7 +48,7 @@ def test_the_home_page_renders(make_app):
 
 
 def test_the_home_page_draws_the_desert(make_app):
-    from legends.quest_catalog import load_quests
+    from legends.wiring.catalog import load_quests
 
     app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1")
     load_quests(app.extensions["legends.db"].sessions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from legends import migrate
-from legends.models import all_metadata
+from legends.migrate import all_metadata
 
 
 def expected_tables() -> set[str]:

@@ -7,8 +7,8 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from legends.rewards import ROLE, run_worker
-from legends.singleton import AlreadyRunning, only_one
+from legends.workers.locks import AlreadyRunning, only_one
+from legends.workers.rewards import ROLE, run_worker
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -37,7 +37,7 @@ def test_other_roles_do_not_block_each_other(engine):
 def test_the_in_process_worker_stands_by_while_another_one_runs(make_app, monkeypatch):
     app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1")
     said: list[str] = []
-    monkeypatch.setattr("legends.rewards.build_worker", lambda _app: object())
+    monkeypatch.setattr("legends.workers.rewards.build_worker", lambda _app: object())
     stop = threading.Event()
     with only_one(app.extensions["legends.db"].engine, ROLE):
         thread = threading.Thread(target=run_worker, args=(app, stop, said.append))

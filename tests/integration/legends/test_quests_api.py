@@ -11,7 +11,7 @@ from rewards_api_support import sign_in
 from sqlalchemy import select
 
 from chain.errors import ChainError
-from legends.quest_catalog import load_quests
+from legends.wiring.catalog import load_quests
 from quests.orm import Player
 
 

@@ -106,7 +106,7 @@ def test_an_unreachable_chain_is_a_503_naming_the_chain(make_app):
 def test_the_embedded_worker_mints_what_the_ledger_owes(app, client):
     import time
 
-    from legends.rewards import start_reward_worker
+    from legends.workers.rewards import start_reward_worker
 
     account = sign_in(client)
     grant(app, account.address, "oasis-first-label", {"shards": {"oasis": 2}})

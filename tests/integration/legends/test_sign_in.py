@@ -8,7 +8,7 @@ import pytest
 from eth_account import Account
 from eth_account.messages import encode_defunct
 
-from legends.siwe import SiweMessage
+from legends.auth.siwe import SiweMessage
 
 
 def iso(moment: datetime) -> str:
@@ -95,7 +95,7 @@ def test_an_unknown_nonce_is_refused(client):
 
 
 def test_an_expired_nonce_is_refused(client, app):
-    from legends.auth_store import SignInNonce
+    from legends.auth.store import SignInNonce
 
     body, _ = signed(client)
     with app.extensions["legends.db"].sessions.begin() as db:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from quest_game import Game
 
-from legends.quest_catalog import load_quests
+from legends.wiring.catalog import load_quests
 
 
 @pytest.fixture

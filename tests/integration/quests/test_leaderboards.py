@@ -9,8 +9,8 @@ import pytest
 from quest_game import Game
 from sqlalchemy import insert, text
 
-from legends.leaderboards import RedisLeaderboard
-from legends.quest_catalog import load_quests
+from legends.wiring.catalog import load_quests
+from legends.wiring.leaderboards import RedisLeaderboard
 from quests import service
 from quests.leaderboard import (
     ALL_TIME,

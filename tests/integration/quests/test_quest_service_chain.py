@@ -9,7 +9,7 @@ import pytest
 from quest_game import TOKEN
 from sqlalchemy import func, select
 
-from legends.completions import queued_events
+from legends.wiring.completions import queued_events
 from nft.store import RewardGrant
 from quests import service
 from quests.errors import QuestAlreadyDone, QuestLocked, UnknownQuest
@@ -121,7 +121,7 @@ def test_logs_outside_a_quests_availability_window_do_not_count(game, tmp_path):
         "    available_until: 2026-11-22T13:00:00Z\n    objectives:\n"
         "      - {type: event, contract: SaharaToken, event: FaucetClaimed, filters: {account: $player}}\n"
         "    rewards: {xp: 5}\n")
-    from legends.quest_catalog import load_quests
+    from legends.wiring.catalog import load_quests
 
     load_quests(game.sessions, [tmp_path / "camp.yaml"], say=lambda _m: None)
     alice = game.player()

@@ -7,7 +7,7 @@ import pytest
 from quest_game import TOKEN
 from sqlalchemy import update
 
-from legends.completions import sync_rewarded
+from legends.wiring.completions import sync_rewarded
 from nft.store import RewardGrant
 from quests import service
 from quests.errors import NotApplicable, QuestLocked
@@ -162,7 +162,7 @@ def test_a_quest_is_rewarded_once_the_ledger_confirms_its_on_chain_grants(game):
 
 
 def test_loading_the_catalog_again_changes_nothing_and_dropped_quests_are_retired(game, tmp_path):
-    from legends.quest_catalog import load_quests
+    from legends.wiring.catalog import load_quests
     from quests.catalog_store import catalog_of
     from quests.loader import catalog_dir
 

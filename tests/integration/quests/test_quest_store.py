@@ -11,7 +11,7 @@ from quest_game import Game
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from legends.quest_catalog import load_quests
+from legends.wiring.catalog import load_quests
 from nft.store import RewardGrant
 from quests import service
 from quests.store import CheckInDay, QuestCompletion, QuestEvidence, QuestRecord

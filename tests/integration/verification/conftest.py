@@ -133,7 +133,7 @@ def accept(sessions, chain_tx, sink):
 @pytest.fixture
 def make_loop(vapp, sink):
     """A fresh verification loop (a new indexer object) on the app's database."""
-    from legends.verification import build_loop
+    from legends.workers.verification import build_loop
 
     def build(**options):
         options.setdefault("sink", sink)

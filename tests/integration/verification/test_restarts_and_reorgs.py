@@ -41,7 +41,7 @@ def test_a_restarted_indexer_misses_nothing_and_counts_nothing_twice(funded, sui
     suite.data.transact(player, "submitLabel", task, keccak(text="a-2"))
     batch = first.indexer.poll()
     with sessions.begin() as session:
-        from legends.verification import chain_event
+        from legends.workers.verification import chain_event
 
         service.apply_chain_events(session, [chain_event(e) for e in batch.events], datetime.now(UTC),
                                    sink=sink)

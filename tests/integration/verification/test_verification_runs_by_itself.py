@@ -11,8 +11,8 @@ import threading
 import time
 from pathlib import Path
 
-from legends.services import start_background
-from legends.verification import start_thread
+from legends.workers import start_background
+from legends.workers.verification import start_thread
 
 LEGENDS = str(Path(sys.executable).with_name("legends"))
 

@@ -14,10 +14,11 @@ from netutil import free_port
 
 from chain.npcs import STAR_MAP_URI, Stock
 from chain.store import SqlManifestStore
-from legends import npcs, oracle
-from legends.caretaker import build_caretaker
 from legends.cli import cli
-from legends.services import deploy_suite, start_background
+from legends.wiring import npcs, oracle
+from legends.wiring.deploy import deploy_suite
+from legends.workers import start_background
+from legends.workers.caretaker import build_caretaker
 
 TOKEN = 10**18
 

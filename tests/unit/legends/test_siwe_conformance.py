@@ -19,7 +19,7 @@ import pytest
 from eth_account import Account
 from eth_account.messages import defunct_hash_message, encode_defunct
 
-from legends.siwe import (
+from legends.auth.siwe import (
     SiweMessage,
     SiweParseError,
     SiweVerificationError,

@@ -3,9 +3,9 @@ a label, and the Forge's rate limit."""
 
 from __future__ import annotations
 
-from legends.agents import RateLimiter
-from legends.caretaker import verdict
-from legends.oracle import ask
+from legends.wiring.agents import RateLimiter
+from legends.wiring.oracle import ask
+from legends.workers.caretaker import verdict
 
 
 def test_the_oracle_answers_the_same_question_the_same_way():

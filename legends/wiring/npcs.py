@@ -17,7 +17,7 @@ from chain.deploy import Manifest
 from chain.errors import ChainError
 from chain.npcs import Cast, Census, Scout, Stock, seed_world
 from chain.store import SqlManifestStore
-from legends.chainlink import ChainLink
+from legends.wiring.chainlink import ChainLink
 
 # Dev-mnemonic index of the Bazaar merchant on the devnet: funded by anvil like indices 0..9,
 # and not one of the suite's roles, so a purchase from it is a purchase from someone else.

@@ -16,7 +16,7 @@ from typing import Any
 
 from chain.bindings import Suite
 from chain.errors import ContractRevert
-from legends.chainlink import ChainLink
+from legends.wiring.chainlink import ChainLink
 
 GAS_DRIP_WEI = 5 * 10**16  # 0.05 ETH: enough for dozens of quest transactions on the devnet
 GAS_DRIP_BELOW_WEI = 10**16  # only players below 0.01 ETH get a drip

@@ -18,8 +18,8 @@ from typing import Any
 from chain.attestation import content_hash, sign_invocation
 from chain.bindings import Suite
 from chain.npcs import ZERO
-from legends import oracle
-from legends.chainlink import ChainLink
+from legends.wiring import oracle
+from legends.wiring.chainlink import ChainLink
 
 MAX_INPUT = 2_000  # characters: a question, not a dataset
 DEFAULT_PER_MINUTE = 10

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
-from legends import leaderboards, state_readings
-from legends.completions import LegendsSink
+from legends.wiring import leaderboards, state_readings
+from legends.wiring.completions import LegendsSink
 from quests.ports import Clock, SystemClock
 from quests.service import install_sink
 

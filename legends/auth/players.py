@@ -10,9 +10,9 @@ from urllib.parse import urlparse
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from legends.auth_store import SignInNonce
-from legends.siwe import SiweMessage, SiweVerificationError, parse_message, verify
-from legends.siwe_grammar import SiweParseError
+from legends.auth.siwe import SiweMessage, SiweVerificationError, parse_message, verify
+from legends.auth.siwe_grammar import SiweParseError
+from legends.auth.store import SignInNonce
 from quests.orm import Player
 
 NONCE_TTL = timedelta(minutes=10)

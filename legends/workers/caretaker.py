@@ -10,7 +10,7 @@ Every tick (~2 s) it
 Everything is found on chain (events since the caretaker's own cursor, and the contracts'
 views), so a restart simply reads again; a label someone else reviewed meanwhile reverts
 ``AlreadyReviewed`` and counts as done. It runs as a daemon thread of the embedded app
-(:func:`legends.services.start_background`) or as ``legends caretaker``; run one per deployment.
+(:func:`legends.workers.start_background`) or as ``legends caretaker``; run one per deployment.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from chain.bindings import Suite
 from chain.errors import ChainError, ContractRevert
 from chain.npcs import Cast, Census, Scout, Stock, ensure_caravan, ensure_proposal, event_logs, topic
 from chain.store import SqlManifestStore
-from legends.background import start_daemon
-from legends.chainlink import get_chain
 from legends.db import get_db
-from legends.npcs import cast_for, since
-from legends.singleton import run_as_only_one
+from legends.wiring.chainlink import get_chain
+from legends.wiring.npcs import cast_for, since
+from legends.workers.locks import run_as_only_one
+from legends.workers.threads import start_daemon
 
 log = logging.getLogger(__name__)
 

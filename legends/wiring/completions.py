@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from legends.leaderboards import RedisLeaderboard
+from legends.wiring.leaderboards import RedisLeaderboard
 from nft.batching import OutboxState
 from nft.ledger import Grant, grants_for_completion
 from nft.outbox import record_grants, withdraw_grants

@@ -6,11 +6,11 @@ import logging
 
 from flask import Blueprint, render_template
 
+from legends.api.health import chain_status
 from legends.api.play import optional_player
-from legends.chainlink import get_chain
 from legends.db import get_db
-from legends.game import now
-from legends.health import chain_status
+from legends.wiring.chainlink import get_chain
+from legends.wiring.game import now
 from quests.overview import world
 
 bp = Blueprint("pages", __name__)

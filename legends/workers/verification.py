@@ -5,7 +5,7 @@ orphaned, apply the new events and move the cursor; commit; only then let the co
 sink announce what happened (so nobody hears of a completion that was rolled back).
 
 It runs as its own process (``legends indexer``) or, in the embedded setup, as a daemon
-thread started by :func:`legends.services.start_background`.
+thread started by :func:`legends.workers.start_background`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from chain.errors import ChainError
 from chain.indexer import IndexedEvent, Indexer, IndexerBatch
 from chain.store import CursorConflict, SqlManifestStore
-from legends.background import start_daemon
+from legends.workers.threads import start_daemon
 from quests import service as quest_service
 from quests.evidence import ChainEvent
 from quests.ports import Completion
@@ -156,7 +156,7 @@ def build_loop(app: Flask, *, confirmations: int | None = None, **options: Any) 
     if "legends.clock" in app.extensions:
         options.setdefault("clock", app.extensions["legends.clock"].now)
     if "legends.completion_sink" in app.extensions:
-        from legends.completions import sync_rewarded
+        from legends.wiring.completions import sync_rewarded
 
         options.setdefault("upkeep", sync_rewarded)
     return VerificationLoop(indexer, sessions, **options)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from chain.bindings import Suite
 from chain.errors import ChainError
 from chain.store import Cursor, SqlManifestStore
-from legends.chainlink import ChainLink
+from legends.wiring.chainlink import ChainLink
 from quests.evidence import StateReading
 from quests.world import LEGEND_ID
 

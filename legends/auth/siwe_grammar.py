@@ -3,7 +3,7 @@
 Each ``check_*`` function validates one field against the ABNF of EIP-4361 and
 the RFCs it imports (RFC 3986 for URIs and authorities, RFC 3339 for
 timestamps) and raises :class:`SiweParseError` naming the field. The line
-structure of a whole message lives in :mod:`legends.siwe`.
+structure of a whole message lives in :mod:`legends.auth.siwe`.
 
 All patterns are ASCII-only and matched with ``fullmatch``: ``\\d`` would accept
 non-ASCII digits and ``$`` would accept a trailing newline, either of which

@@ -1,92 +1,18 @@
-"""Rewards wiring for the app: the reward worker (in-process or its own process), and the
-inventory and crafting services the API renders. Rules live in ``nft``; chain access in
-``chain``; this module only connects them to the configuration."""
+"""What a player owns and can craft, read from the chain and the ledger for the API."""
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from flask import Flask
-
-from chain import artifacts
 from chain.bindings import Suite
-from chain.errors import ChainError
-from chain.minter import ChainMinter
-from chain.rpc import JsonRpcChain
 from chain.store import SqlManifestStore
-from chain.txmanager import TxManager
-from legends.background import start_daemon
-from legends.chainlink import get_chain
 from legends.db import get_db
-from legends.singleton import run_as_only_one
+from legends.wiring.chainlink import get_chain
 from nft import outbox
 from nft.ledger import WEI_PER_SAHARA
 from nft.recipes import RecipeBook, load_recipes, preview
 from nft.tokens import GUARDIAN_IDS, LEGEND_ID, SHARD_IDS, region_of, token_name
-from nft.worker import RewardWorker
-
-log = logging.getLogger(__name__)
-
-DEFAULTS = {"REWARD_BATCH_SIZE": 200, "REWARD_MAX_BATCHES": 10, "REWARD_RECEIPT_TIMEOUT": 30.0,
-            "REWARD_IDLE_SECONDS": 1.0}
-
-
-def setting(app: Flask, name: str) -> Any:
-    return app.config.get(name, DEFAULTS[name])
-
-
-# -- the worker ------------------------------------------------------------------------------
-def build_worker(app: Flask) -> RewardWorker:
-    """A worker with its own tx manager for the minter key (raises ChainError if the suite is
-    not deployed or the chain does not answer)."""
-    with app.app_context():
-        link, sessions = get_chain(), get_db().sessions
-        tx = TxManager(JsonRpcChain(link.rpc_url), artifacts.error_decoder(),
-                       receipt_timeout=float(setting(app, "REWARD_RECEIPT_TIMEOUT")))
-        minter = tx.add_signer(link.signers.minter)
-        manifest = SqlManifestStore(sessions).load(tx.chain_id)
-        if not manifest.complete:
-            raise ChainError(f"the suite is not deployed on chain {manifest.chain_id}; "
-                             "run `legends deploy`")
-        suite = Suite.bind(manifest.addresses, tx)
-    return RewardWorker(sessions, ChainMinter(tx, suite, minter),
-                        max_entries=int(setting(app, "REWARD_BATCH_SIZE")),
-                        max_batches=int(setting(app, "REWARD_MAX_BATCHES")),
-                        receipt_timeout=float(setting(app, "REWARD_RECEIPT_TIMEOUT")))
-
-
-ROLE = "reward worker"
-STANDBY_SECONDS = 5.0
-
-
-def run_worker(app: Flask, stop: threading.Event, say: Callable[[str], None] = log.info) -> None:
-    """Build the worker (retrying while the chain or the suite is missing) and run it."""
-    idle = float(setting(app, "REWARD_IDLE_SECONDS"))
-    worker, waited = None, 1.0
-    while worker is None and not stop.is_set():
-        try:
-            worker = build_worker(app)
-        except ChainError as exc:
-            say(f"reward worker waiting for the chain: {exc}")
-            stop.wait(waited)
-            waited = min(waited * 2, 30.0)
-    if worker is None:
-        return
-
-    def mint() -> None:
-        say("reward worker running")
-        worker.run(stop, idle=idle)
-
-    run_as_only_one(app.extensions["legends.db"].engine, ROLE, stop, mint, say, STANDBY_SECONDS)
-
-
-def start_reward_worker(app: Flask) -> Callable[[], None]:
-    """Run the worker in a daemon thread of this process; returns its stopper."""
-    return start_daemon(app, run_worker, "reward-worker")
 
 
 # -- reading what a player owns ----------------------------------------------------------------

@@ -8,7 +8,7 @@ Design notes:
   signature covers the exact text, so anything that would not round-trip
   byte-for-byte is rejected instead of being normalised.
 * Field grammar (RFC 3986 / RFC 3339 / EIP-55) lives in
-  :mod:`legends.siwe_grammar`; this module handles the line layout and the
+  :mod:`legends.auth.siwe_grammar`; this module handles the line layout and the
   verification rules.
 * EOA signatures are verified locally (EIP-191 ``personal_sign`` recovery).
   Smart-contract wallets (EIP-1271) need an on-chain ``isValidSignature``
@@ -27,8 +27,8 @@ from eth_account import Account
 from eth_account.messages import defunct_hash_message, encode_defunct
 from eth_utils import to_checksum_address
 
-from legends import siwe_grammar as g
-from legends.siwe_grammar import SiweParseError
+from legends.auth import siwe_grammar as g
+from legends.auth.siwe_grammar import SiweParseError
 
 __all__ = [
     "ContractVerifier",

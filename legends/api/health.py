@@ -6,9 +6,9 @@ from flask import Blueprint, current_app, jsonify
 
 from chain.errors import ChainError
 from chain.store import SqlManifestStore
-from legends.chainlink import get_chain
 from legends.db import get_db
-from legends.state_readings import get_reader
+from legends.wiring.chainlink import get_chain
+from legends.wiring.state_readings import get_reader
 from nft.outbox import backlog
 
 bp = Blueprint("health", __name__)
