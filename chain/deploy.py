@@ -163,8 +163,8 @@ def wire_suite(suite: Suite, signers: Signers, params: SuiteParams) -> list[str]
     grant(suite.shards, "FORGE_ROLE", suite.relic.address, "LegendShards forge -> LegendRelic")
     for region in range(1, REGION_COUNT + 1):
         guardian = 100 + region
-        shard_id, amount = suite.shards.call("recipes", guardian)
-        if (shard_id, amount) != (region, GUARDIAN_RECIPE_SHARDS):
+        recipe = suite.shards.call("recipes", guardian)
+        if (recipe.shardId, recipe.amount) != (region, GUARDIAN_RECIPE_SHARDS):
             suite.shards.transact(admin, "setRecipe", guardian, region, GUARDIAN_RECIPE_SHARDS)
             done.append(f"recipe Guardian {guardian} = {GUARDIAN_RECIPE_SHARDS} x shard {region}")
     if suite.token.balance_of(suite.staking.address) == 0 and params.staking_reward_fund:

@@ -269,8 +269,10 @@ def _plain(args: Mapping[str, Any]) -> dict[str, Any]:
     def plain(value: Any) -> Any:
         if isinstance(value, bytes):
             return "0x" + value.hex()
-        if isinstance(value, (list, tuple)):
-            return type(value)(plain(v) for v in value)
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, tuple):  # named tuples (structs) too: JSON keeps the positions
+            return tuple(plain(v) for v in value)
         return value
 
     return {k: plain(v) for k, v in args.items()}
