@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from chain import artifacts
 from chain.abi import ContractAbi
 from chain.deploy import Manifest
-from chain.errors import ChainError
 from chain.port import Log
 from chain.rpc import JsonRpcChain
 from chain.store import advance_cursor, load_cursor, recent_hashes
@@ -148,9 +147,7 @@ class Indexer:
                      **options: Any) -> Indexer:
         """Follow the deployed suite of ``manifest`` from the block its first contract was
         deployed in (nothing of the suite can be older)."""
-        if not manifest.complete:
-            raise ChainError(f"the suite is not deployed on chain {manifest.chain_id}; "
-                             "run `legends deploy`")
+        manifest.require_complete()
         entries = manifest.entries.values()
         options.setdefault("start_block", min(e.block for e in entries))
         return cls(rpc, sessions, chain_id=manifest.chain_id, contracts=manifest.addresses,

@@ -91,3 +91,18 @@ def test_unnamed_outputs_stay_plain_tuples():
                                 "outputs": [{"name": "", "type": "uint256"}, {"name": "", "type": "bool"}]}])
     value = abi.function("pair").decode(encode(["uint256", "bool"], [1, True]))
     assert value == (1, True) and not hasattr(value, "_fields")
+
+
+# -- the deployed suite ------------------------------------------------------------------
+def test_an_incomplete_manifest_names_what_is_missing():
+    from chain.deploy import Manifest, ManifestEntry
+    from chain.errors import ChainError, SuiteNotDeployed
+
+    partial = Manifest(31337, {"SaharaToken": ManifestEntry("SaharaToken", ALICE, "0x00", 1)})
+    with pytest.raises(SuiteNotDeployed) as caught:
+        partial.require_complete()
+    assert isinstance(caught.value, ChainError), "callers catching ChainError keep working"
+    assert caught.value.chain_id == 31337 and "SaharaID" in caught.value.missing
+    assert "SaharaToken" not in caught.value.missing and "legends deploy" in str(caught.value)
+    whole = Manifest(1, {n: ManifestEntry(n, ALICE, "0x00", 1) for n in artifacts.SUITE})
+    assert whole.require_complete() is whole and whole.complete
