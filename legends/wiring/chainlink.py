@@ -15,6 +15,7 @@ from chain.bindings import Suite
 from chain.deploy import Manifest, SuiteParams
 from chain.devnet import Devnet, DevnetConfig
 from chain.errors import ConfigError
+from chain.port import ChainPort
 from chain.rpc import JsonRpcChain
 from chain.store import SqlManifestStore
 from chain.txmanager import TxManager
@@ -38,7 +39,7 @@ class ChainLink:
         self._signers: Signers | None = None
 
     @property
-    def rpc(self) -> JsonRpcChain:
+    def rpc(self) -> ChainPort:
         return self.tx.chain
 
     @property
