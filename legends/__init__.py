@@ -29,7 +29,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     app.config.from_object(cfg)
     app.extensions["legends.config"] = cfg
 
-    from legends import api, db, pages
+    from legends import admin, api, db, pages
     from legends.extensions import socketio
     from legends.wiring import chainlink, game
 
@@ -39,4 +39,5 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     game.init_app(app)
     pages.init_app(app)
     api.init_app(app)
+    admin.init_app(app)
     return app

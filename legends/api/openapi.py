@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from legends.admin.openapi import ADMIN_PATHS, PUBLIC_PATHS
+
 JSON = "application/json"
 
 
@@ -183,7 +185,7 @@ def document(server_url: str | None = None) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Sahara Legends API", "version": "1",
                  "description": "Errors are always {\"error\", \"field\"} with a 4xx status."},
-        "paths": PATHS,
+        "paths": {**PATHS, **ADMIN_PATHS, **PUBLIC_PATHS},
         "components": {"schemas": SCHEMAS, "securitySchemes": {
             "session": {"type": "apiKey", "in": "cookie", "name": "session"}}},
     }

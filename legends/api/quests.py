@@ -16,6 +16,7 @@ from legends.wiring.completions import sync_rewarded
 from legends.wiring.game import now
 from legends.wiring.state_readings import get_reader
 from quests import service
+from quests.campaign_service import quest_campaigns
 from quests.orm import Player
 from quests.overview import quest_detail, quest_list
 from quests.world import REGION_KEYS
@@ -42,7 +43,9 @@ def quest_show(quest_id: str):  # type: ignore[no-untyped-def]
     with game_transaction() as db:
         if player is not None:
             sync_rewarded(db, at, player_id=player.id)
-        return jsonify(quest_detail(db, player, quest_id, at))
+        detail = quest_detail(db, player, quest_id, at)
+        detail.update(quest_campaigns(db, player.id if player else None, quest_id, detail["period"], at))
+        return jsonify(detail)
 
 
 @api.post("/quests/<quest_id>/accept")

@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from legends.wiring.campaigns import admitted_grants
 from legends.wiring.leaderboards import RedisLeaderboard
 from nft.batching import OutboxState
 from nft.ledger import Grant, grants_for_completion
 from nft.outbox import record_grants, withdraw_grants
 from nft.store import RewardGrant
+from quests.campaign_store import withheld_keys
 from quests.catalog_store import catalog_of
 from quests.definitions import Rewards
 from quests.ports import Completion
@@ -37,7 +39,7 @@ class LegendsSink:
         self.mirror = mirror
 
     def completed(self, session: Session, completion: Completion) -> None:
-        records = record_grants(session, grants_of(completion))
+        records = record_grants(session, admitted_grants(session, completion, grants_of(completion)))
         if self.mirror is not None:
             self.mirror.mirror(session, completion.player_id, completion.completed_at)
         queue_event(session, completion.player, "quest.completed", {
@@ -81,8 +83,13 @@ def sync_rewarded(session: Session, now: datetime, *, player_id: int | None = No
         return 0
     catalog = catalog_of(session)
     expected: dict[int, list[str]] = {}
+    # A completion a spent campaign budget did not reward owes nothing: it settles as is.
+    withheld = withheld_keys(session, [(a, q, p) for _, a, q, p in waiting])
     for record_id, address, quest_id, period in waiting:
         if quest_id not in catalog:
+            continue
+        if (address, quest_id, period) in withheld:
+            expected[record_id] = []
             continue
         grants = grants_for_completion(address, quest_id, period,
                                        rewards_mapping(catalog.get(quest_id).rewards))
