@@ -41,6 +41,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     ADMIN_ADDRESSES: str = ""  # comma-separated admin wallets
+    SCHEDULER_RECONCILE_SECONDS: int = 10  # how often admins' edits become scheduler jobs
     JSON_SORT_KEYS = False
 
     def validate(self) -> None:
@@ -80,7 +81,7 @@ CLASSES: dict[str, type[Config]] = {
     "production": ProductionConfig,
 }
 
-_INTS = {"DEVNET_PORT", "DEVNET_CHAIN_ID", "INDEXER_CONFIRMATIONS"}
+_INTS = {"DEVNET_PORT", "DEVNET_CHAIN_ID", "INDEXER_CONFIRMATIONS", "SCHEDULER_RECONCILE_SECONDS"}
 _FLOATS = {"DEVNET_BLOCK_TIME"}
 
 
