@@ -41,7 +41,8 @@ def test_a_scheduled_campaign_opens_resets_pays_its_week_once_and_closes(sched_a
     cid = created.get_json()["id"]
     assert admin.post(f"/api/admin/campaigns/{cid}/publish").status_code == 200
     alice, bob = sched_app.test_client(), sched_app.test_client()
-    alice_address, bob_address = sign_in(alice, PLAYER_KEY), sign_in(bob, OTHER_KEY)
+    alice_address = sign_in(alice, PLAYER_KEY)
+    sign_in(bob, OTHER_KEY)
 
     driver.start()
     jobs = {j["id"] for j in admin.get("/api/admin/scheduler").get_json()["jobs"]}
@@ -75,7 +76,8 @@ def test_a_scheduled_campaign_opens_resets_pays_its_week_once_and_closes(sched_a
     driver.travel_to(at(8))  # the week closes: alice (20 XP) beats bob (10 XP)
     driver.wait_for(f"campaign:{cid}:window:0", outcome="done")
     paid = prizes(sched_app)
-    assert [(g.player, g.kind, g.token_id, g.amount) for g in paid] == [(alice_address.lower(), "shards", 1, 3)]
+    assert [(g.player, g.kind, g.token_id, g.amount) for g in paid] == [
+        (alice_address.lower(), "shards", 1, 3)]
     assert paid[0].grant_key.endswith(f"|campaign:{cid}:prize|window-0|shards|1")
     # Running the payout again (as a second job through the scheduler) pays nothing more.
     driver.running[0].add_job("legends.scheduler.jobs:close_window", args=(cid, 0), id="payout-again")
@@ -89,7 +91,8 @@ def test_a_scheduled_campaign_opens_resets_pays_its_week_once_and_closes(sched_a
     driver.travel_to(at(9))  # the season closes
     driver.wait_for(f"campaign:{cid}:close", outcome="done")
     closed = quest(bob)
-    assert closed["status"] == "locked" and closed["reason"] == "Season of Dunes closed at 2026-12-09 00:00 UTC"
+    assert closed["status"] == "locked"
+    assert closed["reason"] == "Season of Dunes closed at 2026-12-09 00:00 UTC"
     with sched_app.extensions["legends.db"].sessions() as session:
         assert session.get(Campaign, cid).status == "ended"
     for job_id in (f"campaign:{cid}:open", f"campaign:{cid}:close", "announcement:1"):

@@ -56,11 +56,10 @@ def test_jobs_survive_a_restart_and_missed_ones_run_by_their_policy(sched_app, d
 
 
 def test_two_scheduler_processes_fire_each_job_once(sched_app, admin, tmp_path):
-    from legends.scheduler.plan import campaign_jobs  # noqa: F401  (the jobs they will run)
-
     real_now = datetime.now(UTC)
     sched_app.extensions["legends.clock"].at = real_now
-    body = plan(real_now + timedelta(seconds=4), real_now + timedelta(seconds=9), real_now + timedelta(seconds=6))
+    body = plan(real_now + timedelta(seconds=4), real_now + timedelta(seconds=9),
+                real_now + timedelta(seconds=6))
     cid = admin.post("/api/admin/campaigns", json=body).get_json()["id"]
     assert admin.post(f"/api/admin/campaigns/{cid}/publish").status_code == 200
     env = {**os.environ, "LEGENDS_ENV": "testing", "INSTANCE_PATH": sched_app.instance_path,
