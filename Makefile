@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
 
-.PHONY: all install run test test-fast contracts bench lint clean
+.PHONY: all install run test test-fast contracts bench lint clean chromium browser
 
 ## `make` alone installs and recompiles the contracts when their sources changed.
 all: install chain/artifacts/SaharaToken.json
@@ -44,6 +44,15 @@ test: install
 
 test-fast: install
 	$(PY) -m pytest tests/unit -q
+
+## Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
+chromium:
+	@test -x /usr/bin/chromium || { sudo -n true 2>/dev/null && SUDO=sudo; \
+		$${SUDO:-} apt-get update -q && $${SUDO:-} apt-get install -y -q chromium; }
+
+## The browser tests (tests/e2e, marked `browser`).
+browser: install chromium
+	$(PY) -m pytest tests/e2e -m browser -q
 
 ## Benchmarks (print tables; see docs/benchmarks.md).
 bench: install
