@@ -161,7 +161,7 @@ def build_caretaker(app: Flask) -> Caretaker:
 def run_caretaker(app: Flask, stop: threading.Event, say: Callable[[str], None] = log.info,
                   interval: float | None = None) -> None:
     """Tick until ``stop``; every failure is logged and retried, never the end of the thread."""
-    interval = float(interval or app.config.get("CARETAKER_TICK_SECONDS") or TICK_SECONDS)
+    interval = float(interval or app.config["CARETAKER_TICK_SECONDS"])
 
     def tend() -> None:
         caretaker: Caretaker | None = None
