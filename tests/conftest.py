@@ -27,6 +27,38 @@ def reachable(url: str, default_port: int) -> bool:
         return False
 
 
+# -- markers, applied by what a test uses ----------------------------------------------
+# `pytest -m "not devnet"` runs the pure and database tiers alone, without starting anvil.
+# A test gets a marker from the fixtures it uses (directly or through other fixtures), from a
+# parametrized backend named "postgres", or from its module's own `pytestmark` (tests that
+# start a devnet of their own, e.g. through the CLI, say so there).
+FIXTURE_MARKERS = {
+    "devnet": "devnet",
+    "postgres_url": "postgres",
+    "redis_url": "redis",
+    "page": "browser",
+    "browser": "browser",
+}
+POSTGRES_PARAMS = {"postgres", "postgresql"}
+
+
+def markers_for(item: pytest.Item) -> set[str]:
+    names = set(getattr(item, "fixturenames", ()))
+    found = {marker for fixture, marker in FIXTURE_MARKERS.items() if fixture in names}
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and POSTGRES_PARAMS & {str(v) for v in callspec.params.values()}:
+        found.add("postgres")
+    if "e2e" in Path(str(item.path)).parts:
+        found.add("browser")
+    return found
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for marker in sorted(markers_for(item) - {m.name for m in item.iter_markers()}):
+            item.add_marker(getattr(pytest.mark, marker))
+
+
 def need_service(url: str, port: int, name: str) -> None:
     if not reachable(url, port):
         if IN_CI:
