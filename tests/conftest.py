@@ -59,6 +59,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(getattr(pytest.mark, marker))
 
 
+@pytest.fixture(scope="session")
+def refusing_anvil(tmp_path_factory) -> str:
+    script = tmp_path_factory.mktemp("no-anvil") / "anvil"
+    script.write_text("#!/bin/sh\necho 'this test starts anvil: mark it devnet' >&2\nexit 1\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.fixture(autouse=True)
+def _no_anvil_without_the_devnet_marker(request, monkeypatch):
+    """A test not marked ``devnet`` cannot start anvil, in this process or a child: so
+    ``-m "not devnet"`` really runs without one, and a test that needs it says so."""
+    if request.node.get_closest_marker("devnet") is None:
+        monkeypatch.setenv("ANVIL_BIN", request.getfixturevalue("refusing_anvil"))
+
+
 def need_service(url: str, port: int, name: str) -> None:
     if not reachable(url, port):
         if IN_CI:
