@@ -34,7 +34,6 @@ from legends.workers.threads import start_daemon
 
 log = logging.getLogger(__name__)
 
-TICK_SECONDS = 2.0
 EMPTY = bytes(32)
 PENDING = 0
 SUCCEEDED, QUEUED, DEFEATED, EXECUTED = 2, 3, 1, 4
