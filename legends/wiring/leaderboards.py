@@ -228,7 +228,7 @@ def init_app(app: Flask) -> RedisLeaderboard | None:
         import redis
 
         board = RedisLeaderboard(redis.Redis.from_url(url),
-                                 prefix=app.config.get("LEADERBOARD_PREFIX", "legends:leaderboard"))
+                                 prefix=app.config["LEADERBOARD_PREFIX"])
         app.extensions["legends.leaderboard"] = board
         return board
     app.extensions["legends.leaderboard"] = SqlLeaderboard()
