@@ -34,7 +34,6 @@ from legends.workers.threads import start_daemon
 
 log = logging.getLogger(__name__)
 
-TICK_SECONDS = 2.0
 EMPTY = bytes(32)
 PENDING = 0
 SUCCEEDED, QUEUED, DEFEATED, EXECUTED = 2, 3, 1, 4
@@ -158,7 +157,7 @@ def build_caretaker(app: Flask) -> Caretaker:
 def run_caretaker(app: Flask, stop: threading.Event, say: Callable[[str], None] = log.info,
                   interval: float | None = None) -> None:
     """Tick until ``stop``; every failure is logged and retried, never the end of the thread."""
-    interval = float(interval or app.config.get("CARETAKER_TICK_SECONDS") or TICK_SECONDS)
+    interval = float(interval or app.config["CARETAKER_TICK_SECONDS"])
 
     def tend() -> None:
         caretaker: Caretaker | None = None
