@@ -228,43 +228,6 @@ def caretaker(ctx: click.Context, once: bool) -> None:
     click.echo(f"caretaker: {len(steps)} steps" if steps else "caretaker: the world is in order")
 
 
-@cli.command()
-@click.pass_context
-@friendly
-def scheduler(ctx: click.Context) -> None:
-    """Open and close campaigns, pay leaderboard windows, send announcements, reset recurring
-    quests and sweep up, on time (the scheduler process); Ctrl-C stops it.
-
-    One scheduler runs per database (a lock enforces it): while this process runs, the one
-    inside `legends up` stands by."""
-    from legends.scheduler.runner import run_scheduler
-    from legends.workers.threads import run_in_foreground
-
-    run_in_foreground(make_app(ctx), run_scheduler, "scheduler", click.echo)
-
-
-@cli.group()
-def admins() -> None:
-    """The admin role."""
-
-
-@admins.command("seed")
-@click.pass_context
-@friendly
-def admins_seed(ctx: click.Context) -> None:
-    """Give the wallets of ADMIN_ADDRESSES the admin role (those never revoked)."""
-    click.echo(_seed_admins(make_app(ctx)))
-
-
-def _seed_admins(app: Flask) -> str:
-    from legends.admin.roles import configured, seed
-    from quests.orm import utcnow
-
-    with app.extensions["legends.db"].sessions.begin() as session:
-        added = seed(session, configured(app.config.get("ADMIN_ADDRESSES")), utcnow())
-    return f"admins seeded: {', '.join(added)}" if added else "admins: nothing to seed"
-
-
 # -- everything ------------------------------------------------------------------------
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -293,7 +256,7 @@ def up(ctx: click.Context, host: str, port: int) -> None:
             click.echo(f"devnet started at {node.config.url}")
         migrate.upgrade(app.extensions["legends.db"].url)
         click.echo("database migrated")
-        click.echo(_seed_admins(app))
+        click.echo(seed_admins(app))
         with app.app_context():
             deploy_suite(click.echo)
         stop_background = start_background(app)
@@ -320,3 +283,11 @@ def _interrupt(*_: object) -> None:
 
 def main() -> None:
     cli(prog_name="legends")
+
+
+# The rooms' own commands (they import make_app and friendly from here).
+from legends.admin.cli import admins, seed_admins  # noqa: E402
+from legends.scheduler.cli import scheduler  # noqa: E402
+
+cli.add_command(admins)
+cli.add_command(scheduler)

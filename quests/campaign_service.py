@@ -14,16 +14,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from quests.campaign_plan import parse_plan, plan_to_dict, validate
 from quests.campaign_store import Campaign, CampaignWindow, calendar_of, store_plan, touch
-from quests.campaigns import (
-    CampaignInvalid,
-    CampaignPlan,
-    CampaignStatus,
-    parse_plan,
-    plan_to_dict,
-    validate,
-    window_score,
-)
+from quests.campaigns import CampaignInvalid, CampaignPlan, CampaignStatus, window_score
 from quests.catalog_store import catalog_of
 from quests.errors import QuestError
 from quests.orm import Player
@@ -269,3 +262,7 @@ def quest_campaigns(session: Session, player_id: int | None, quest_id: str, peri
                 break
     return {"campaigns": [public_view(c, now) for c in rows],
             "reward_withheld": withheld.reason if withheld else None, "reward_note": note}
+
+
+def player_by_address(session: Session, address: str) -> Player | None:
+    return session.scalar(select(Player).where(func.lower(Player.address) == address.lower()))

@@ -4,12 +4,11 @@ cancel; audited) and what the scheduler has planned and done."""
 from __future__ import annotations
 
 from flask import jsonify
-from sqlalchemy import select
 
 from legends.admin.guard import admin_only
 from legends.admin.views import admin_api, admin_transaction, audited, key_list
 from legends.api.errors import ApiError, json_body
-from legends.scheduler.store import JobRun, ScheduledJob
+from legends.scheduler.store import status
 from legends.wiring.game import now
 from nft import operations
 
@@ -51,12 +50,5 @@ def rewards_cancel():  # type: ignore[no-untyped-def]
 @admin_api.get("/scheduler")
 @admin_only
 def scheduler_status():  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
     with admin_transaction() as db:
-        jobs = [{"id": job_id, "next_run_time": datetime.fromtimestamp(t, UTC).isoformat() if t else None}
-                for job_id, t in db.execute(select(ScheduledJob.id, ScheduledJob.next_run_time)
-                                            .order_by(ScheduledJob.next_run_time))]
-        runs = [{"job_id": r.job_id, "ran_at": r.ran_at.isoformat(), "outcome": r.outcome, "detail": r.detail}
-                for r in db.scalars(select(JobRun).order_by(JobRun.id.desc()).limit(50))]
-    return jsonify({"jobs": jobs, "runs": runs})
+        return jsonify(status(db))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from flask import jsonify
-from sqlalchemy import func, select
 
 from chain.indexer import Indexer
 from chain.store import SqlManifestStore
@@ -18,10 +17,10 @@ from legends.db import get_db
 from legends.wiring.chainlink import get_chain
 from legends.wiring.game import now
 from legends.workers.verification import chain_event
+from quests.campaign_service import player_by_address
 from quests.catalog_store import catalog_of
 from quests.dry_run import dry_run
 from quests.journey import Journey
-from quests.orm import Player
 from quests.service import quest_or_404
 
 TX_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
@@ -53,7 +52,7 @@ def dry_run_quest():  # type: ignore[no-untyped-def]
     with admin_transaction() as db:
         catalog = catalog_of(db)
         quest = quest_or_404(catalog, quest_id or "")
-        player = db.scalar(select(Player).where(func.lower(Player.address) == address.lower()))
+        player = player_by_address(db, address)
         if player is None:
             raise NotFound(f"{address} has never signed in", field="player")
         journey = Journey(db, catalog, player, at)

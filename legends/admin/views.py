@@ -18,8 +18,9 @@ from legends.admin.roles import RoleError
 from legends.api.errors import ApiError, Conflict, NotFound
 from legends.db import get_db
 from legends.wiring.game import now
+from quests.campaign_plan import instant
 from quests.campaign_service import UnknownCampaign
-from quests.campaigns import CampaignInvalid, instant
+from quests.campaigns import CampaignInvalid
 from quests.errors import NotApplicable, UnknownQuest
 
 admin_api = Blueprint("admin_api", __name__, url_prefix="/api/admin")

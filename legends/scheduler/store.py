@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, LargeBinary, String, Unicode
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Float, LargeBinary, String, Unicode, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from quests.orm import Base, intpk
 from quests.store import UtcDateTime
@@ -36,3 +36,15 @@ class JobRun(Base):
     ran_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     outcome: Mapped[str] = mapped_column(String(16))  # done | skipped | missed | failed
     detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+def status(session: Session, runs: int = 50) -> dict[str, Any]:
+    """The jobs held (by next run) and the latest runs, for the admins."""
+    from datetime import UTC
+
+    jobs = [{"id": job_id, "next_run_time": datetime.fromtimestamp(t, UTC).isoformat() if t else None}
+            for job_id, t in session.execute(select(ScheduledJob.id, ScheduledJob.next_run_time)
+                                             .order_by(ScheduledJob.next_run_time))]
+    recent = [{"job_id": r.job_id, "ran_at": r.ran_at.isoformat(), "outcome": r.outcome, "detail": r.detail}
+              for r in session.scalars(select(JobRun).order_by(JobRun.id.desc()).limit(runs))]
+    return {"jobs": jobs, "runs": recent}

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from nft.ledger import Grant, grants_for_rewards
 from nft.outbox import record_grants
+from quests.campaign_plan import rewards_to_dict
 from quests.campaign_service import get, window_scores
 from quests.campaign_store import CampaignWithheld, calendar_of, charge
-from quests.campaigns import prize_winners, reward_amounts, rewards_to_dict, withheld_reason
+from quests.campaigns import prize_winners, reward_amounts, withheld_reason
 from quests.ports import Completion
 
 log = logging.getLogger(__name__)

@@ -81,7 +81,8 @@ def test_an_admin_plans_a_campaign_and_a_player_sees_it_open(chromium, serve, ma
         info.statement, '', `URI: ${info.uri}`, `Version: 1`, `Chain ID: ${info.chain_id}`,
         `Nonce: ${info.nonce}`, `Issued At: ${new Date().toISOString()}`].join('\\n');
       const signature = await window.ethereum.request({ method: 'personal_sign', params: [text, address] });
-      const r = await fetch('/api/auth/verify', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      const r = await fetch('/api/auth/verify', { method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ message: text, signature }) });
       if (!r.ok) throw new Error(await r.text());
     }""")
