@@ -1,6 +1,7 @@
 """The world's NPCs for the app: who plays them on this network, seeding them after a deploy,
-and the directory the client reads (``GET /api/world/npcs``). The chain work is in
-:mod:`chain.npcs`; this module only picks keys and shapes answers."""
+and the directory the client reads (``GET /api/world/npcs``). What the NPCs are and do is in
+:mod:`quests.npcs`, finding them in :mod:`legends.wiring.scout` and their hands in
+:mod:`legends.wiring.upkeep`; this module only picks keys and shapes answers."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from chain.accounts import dev_account
 from chain.bindings import Suite
 from chain.deploy import Manifest
 from chain.errors import ChainError
-from chain.npcs import Cast, Census, Scout, Stock, seed_world
 from chain.store import SqlManifestStore
 from legends.wiring.chainlink import ChainLink
+from legends.wiring.scout import Scout, asset_kind
+from legends.wiring.upkeep import seed_world
+from quests.npcs.cast import Cast, Census, Stock
 
 # Dev-mnemonic index of the Bazaar merchant on the devnet: funded by anvil like indices 0..9,
 # and not one of the suite's roles, so a purchase from it is a purchase from someone else.
@@ -85,7 +88,7 @@ def describe(found: Directory) -> dict[str, Any]:
     listings = []
     for uri, listing in sorted(census.listings.items(), key=lambda item: item[1]):
         seller, kind, _active, ref, price, _uri = suite.market.call("listings", listing)
-        listings.append({"listing_id": listing, "kind": ["dataset", "model", "agent"][kind],
+        listings.append({"listing_id": listing, "kind": str(asset_kind(kind)),
                          "asset_ref": ref, "price": str(price), "uri": uri, "seller": seller})
     proposal = None
     if census.open_proposal is not None:

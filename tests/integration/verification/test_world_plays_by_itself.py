@@ -12,13 +12,15 @@ from click.testing import CliRunner
 from eth_utils import keccak
 from netutil import free_port
 
-from chain.npcs import STAR_MAP_URI, Stock
 from chain.store import SqlManifestStore
 from legends.cli import cli
-from legends.wiring import npcs, oracle
+from legends.wiring import npcs
 from legends.wiring.deploy import deploy_suite
 from legends.workers import start_background
 from legends.workers.caretaker import build_caretaker
+from quests.npcs import oracle
+from quests.npcs.bazaar import STAR_MAP_URI
+from quests.npcs.cast import Stock
 
 TOKEN = 10**18
 
