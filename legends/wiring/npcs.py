@@ -20,7 +20,7 @@ from chain.store import SqlManifestStore
 from legends.wiring.chainlink import ChainLink
 from legends.wiring.scout import Scout, asset_kind
 from legends.wiring.upkeep import seed_world
-from quests.npcs.cast import Cast, Census, Stock
+from quests.npcs.cast import Cast, Census, Stock, cast_on
 
 # Dev-mnemonic index of the Bazaar merchant on the devnet: funded by anvil like indices 0..9,
 # and not one of the suite's roles, so a purchase from it is a purchase from someone else.
@@ -33,13 +33,9 @@ def devnet_merchant() -> Any:  # a LocalAccount (eth-* types stay in chain/)
 
 
 def cast_for(link: ChainLink) -> Cast:
-    """The admin plays the caravan master, reviewer and council elder; the merchant is its own
-    dev key on the devnet and the admin elsewhere (no extra secret to manage)."""
-    admin = link.signers.deployer.address
-    if link.network != "devnet":
-        return Cast(admin=admin, merchant=admin)
-    merchant = link.tx.add_signer(devnet_merchant())
-    return Cast(admin=admin, merchant=merchant)
+    """Who plays the NPCs on this network (:func:`quests.npcs.cast.cast_on`)."""
+    return cast_on(link.network, link.signers.deployer.address,
+                   lambda: link.tx.add_signer(devnet_merchant()))
 
 
 def since(manifest: Manifest) -> int:

@@ -3,6 +3,7 @@ census of what the NPCs have in the world right now."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from quests.units import WEI_PER_SAHARA
@@ -17,6 +18,15 @@ class Cast:
 
     admin: str
     merchant: str
+
+
+def cast_on(network: str, admin: str, devnet_merchant: Callable[[], str]) -> Cast:
+    """The admin plays the caravan master, reviewer and council elder everywhere; the merchant
+    is a key of its own on the devnet (asked for only there) and the admin elsewhere, so no
+    extra secret has to be managed on a real network."""
+    if network != "devnet":
+        return Cast(admin=admin, merchant=admin)
+    return Cast(admin=admin, merchant=devnet_merchant())
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from quests.npcs.caravan import (
     spent_caravans,
     verdict,
 )
-from quests.npcs.cast import TOKEN, Caravan, Census, Stock
+from quests.npcs.cast import TOKEN, Caravan, Cast, Census, Stock, cast_on
 from quests.npcs.council import MOTIONS, CouncilPolicy, ProposalState, Settle
 from quests.npcs.oracle import ask
 
@@ -120,3 +120,12 @@ def test_the_elder_waits_out_the_timelock_and_lets_a_failed_motion_rest():
     assert policy.told(4, Settle.QUEUE) == "proposal 4 passed and was queued"
     assert policy.told(4, Settle.EXECUTE) == "proposal 4 was executed"
     assert policy.told(4, Settle.WAIT) is None
+
+
+def test_the_merchant_is_a_key_of_its_own_only_on_the_devnet():
+    assert cast_on("devnet", "0xAdmin", lambda: "0xMerchant") == Cast("0xAdmin", "0xMerchant")
+
+    def no_key() -> str:
+        raise AssertionError("no merchant key is needed off the devnet")
+
+    assert cast_on("sepolia", "0xAdmin", no_key) == Cast("0xAdmin", "0xAdmin")
