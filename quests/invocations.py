@@ -46,11 +46,6 @@ class RateRule:
     limit: int
     window: float = 60.0
 
-    def recent(self, times: Sequence[float], now: float) -> int:
-        """How many of ``times`` (oldest first) still count at ``now``."""
-        cutoff = now - self.window
-        return sum(1 for t in times if t > cutoff)
-
     def wait(self, times: Sequence[float], now: float) -> float | None:
         """None when one more is allowed at ``now``; otherwise the seconds until it is.
         ``times`` are the player's counted invocations still in the window, oldest first."""

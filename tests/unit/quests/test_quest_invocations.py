@@ -34,7 +34,6 @@ def test_the_rate_rule_is_a_sliding_window():
     assert rule.wait([], 0.0) is None
     assert rule.wait([0.0], 0.0) is None
     assert rule.wait([0.0, 10.0], 30.0) == 30.0, "the oldest of the last two leaves at 60"
-    assert rule.recent([0.0, 10.0, 50.0], 65.0) == 2
 
 
 def test_the_rate_limit_is_a_sliding_window_per_player():
