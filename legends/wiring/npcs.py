@@ -15,7 +15,6 @@ from flask import Flask
 from chain.accounts import dev_account
 from chain.bindings import Suite
 from chain.deploy import Manifest
-from chain.errors import ChainError
 from chain.store import SqlManifestStore
 from legends.wiring.chainlink import ChainLink
 from legends.wiring.scout import Scout, asset_kind
@@ -83,16 +82,17 @@ def describe(found: Directory) -> dict[str, Any]:
     caravan = census.caravan
     listings = []
     for uri, listing in sorted(census.listings.items(), key=lambda item: item[1]):
-        seller, kind, _active, ref, price, _uri = suite.market.call("listings", listing)
-        listings.append({"listing_id": listing, "kind": str(asset_kind(kind)),
-                         "asset_ref": ref, "price": str(price), "uri": uri, "seller": seller})
+        found_listing = suite.market.call("listings", listing)
+        listings.append({"listing_id": listing, "kind": str(asset_kind(found_listing.kind)),
+                         "asset_ref": found_listing.assetRef, "price": str(found_listing.price),
+                         "uri": uri, "seller": found_listing.seller})
     proposal = None
     if census.open_proposal is not None:
         record = suite.governance.call("proposals", census.open_proposal)
-        proposal = {"proposal_id": census.open_proposal, "vote_end": int(record[4])}
+        proposal = {"proposal_id": census.open_proposal, "vote_end": int(record.voteEnd)}
     oracle = None
     if census.oracle_agent is not None:
-        fee = suite.agents.call("agentInfo", census.oracle_agent)[1]
+        fee = suite.agents.call("agentInfo", census.oracle_agent).licenseFee
         oracle = {"agent_id": census.oracle_agent, "developer": found.cast.merchant,
                   "license_fee": str(fee)}
     return {
@@ -110,8 +110,5 @@ def describe(found: Directory) -> dict[str, Any]:
 def report(app: Flask) -> dict[str, Any]:
     """``GET /api/world/npcs`` (raises ChainError while the chain or the suite is missing)."""
     link: ChainLink = app.extensions["legends.chain"]
-    manifest = link.manifest(SqlManifestStore(app.extensions["legends.db"].sessions))
-    if not manifest.complete:
-        raise ChainError(f"the suite is not deployed on chain {manifest.chain_id}; "
-                         "run `legends deploy`")
+    manifest = link.manifest(SqlManifestStore(app.extensions["legends.db"].sessions)).require_complete()
     return describe(directory(app, link, manifest))

@@ -2,12 +2,13 @@
 contracts' views, read into a :class:`quests.npcs.cast.Census`.
 
 Nothing about the NPCs is recorded off chain, so seeding twice, after a restart or from
-another process, finds what exists. The suite's numeric states are turned into the game's
-names here, in one place.
+another process, finds what exists. The suite's numeric states (:mod:`chain.enums`, read
+from the artifacts) are turned into the game's names here, member by member name.
 """
 
 from __future__ import annotations
 
+from chain import enums
 from chain.bindings import Suite
 from chain.npcs import ZERO, event_logs, topic
 from quests.npcs.bazaar import ORACLE_URI, AssetKind, is_stall
@@ -15,34 +16,28 @@ from quests.npcs.caravan import CARAVAN_SPEC, LabelStatus
 from quests.npcs.cast import Caravan, Cast, Census
 from quests.npcs.council import ProposalState
 
-# The suite's uint8 constants, in value order: Governance.STATE_*, DataServices.STATUS_*,
-# AIMarketplace.KIND_*.
-PROPOSAL_STATES = (ProposalState.ACTIVE, ProposalState.DEFEATED, ProposalState.SUCCEEDED,
-                   ProposalState.QUEUED, ProposalState.EXECUTED)
-LABEL_STATUSES = (LabelStatus.PENDING, LabelStatus.ACCEPTED, LabelStatus.REJECTED)
-ASSET_KINDS = (AssetKind.DATASET, AssetKind.MODEL, AssetKind.AGENT)
-
 
 def proposal_state(suite: Suite, proposal: int) -> ProposalState:
-    return PROPOSAL_STATES[int(suite.governance.call("state", proposal))]
+    return ProposalState[enums.Governance.State(int(suite.governance.call("state", proposal))).name]
 
 
 def label_status(suite: Suite, label_id: int) -> LabelStatus:
-    return LABEL_STATUSES[int(suite.data.call("labels", label_id)[2])]
+    return LabelStatus[enums.DataServices.Status(int(suite.data.call("labels", label_id).status)).name]
 
 
 def asset_kind(value: int) -> AssetKind:
-    return ASSET_KINDS[int(value)]
+    return AssetKind[enums.AIMarketplace.Kind(int(value)).name]
 
 
 def kind_value(kind: AssetKind) -> int:
-    return ASSET_KINDS.index(kind)
+    return int(enums.AIMarketplace.Kind[kind.name])
 
 
 def caravan_of(suite: Suite, task_id: int, block: int) -> Caravan:
-    poster, is_open, reward, remaining, _labels, _accepted = suite.data.call("tasks", task_id)
+    task = suite.data.call("tasks", task_id)
     # A task lost in a reorg reads back empty: treat it as gone.
-    return Caravan(task_id, bool(is_open) and poster != ZERO, int(reward), int(remaining), block)
+    return Caravan(task_id, bool(task.open) and task.poster != ZERO, int(task.rewardPerLabel),
+                   int(task.remainingBudget), block)
 
 
 def open_proposal(suite: Suite) -> int | None:
@@ -75,7 +70,7 @@ class Scout:
         agents = event_logs(suite.agents, "AgentRegistered", since, None, topic(cast.merchant), until=head)
         listed = event_logs(suite.market, "Listed", since, None, topic(cast.merchant), until=head)
         stalls = [args["listingId"] for _log, args in listed
-                  if is_stall(suite.market.call("listings", args["listingId"])[5])]
+                  if is_stall(suite.market.call("listings", args["listingId"]).uri)]
         # Only now, with every read done, move on: a failed read is simply read again.
         for log, args in posted:
             if args["specURI"] == CARAVAN_SPEC:
@@ -92,9 +87,9 @@ class Scout:
         caravans = [caravan_of(suite, t, b) for t, b in sorted(self.caravan_blocks.items())]
         listings: dict[str, int] = {}
         for listing in self.stall_ids:
-            _seller, _kind, active, _ref, _price, uri = suite.market.call("listings", listing)
-            if active:
-                listings.setdefault(uri, listing)
+            found = suite.market.call("listings", listing)
+            if found.active:
+                listings.setdefault(found.uri, listing)
         return Census(caravans, self.oracle, listings, open_proposal(suite))
 
 
