@@ -150,10 +150,7 @@ def build_caretaker(app: Flask) -> Caretaker:
     """The caretaker on the app's chain (raises ChainError while the suite is not deployed)."""
     with app.app_context():
         link = get_chain()
-        manifest = SqlManifestStore(get_db().sessions).load(link.tx.chain_id)
-        if not manifest.complete:
-            raise ChainError(f"the suite is not deployed on chain {manifest.chain_id}; "
-                             "run `legends deploy`")
+        manifest = SqlManifestStore(get_db().sessions).load(link.tx.chain_id).require_complete()
         suite = Suite.bind(manifest.addresses, link.tx)
         return Caretaker(suite, cast_for(link), Stock(), since(manifest))
 

@@ -42,10 +42,7 @@ def build_worker(app: Flask) -> RewardWorker:
         tx = TxManager(JsonRpcChain(link.rpc_url), artifacts.error_decoder(),
                        receipt_timeout=float(setting(app, "REWARD_RECEIPT_TIMEOUT")))
         minter = tx.add_signer(link.signers.minter)
-        manifest = SqlManifestStore(sessions).load(tx.chain_id)
-        if not manifest.complete:
-            raise ChainError(f"the suite is not deployed on chain {manifest.chain_id}; "
-                             "run `legends deploy`")
+        manifest = SqlManifestStore(sessions).load(tx.chain_id).require_complete()
         suite = Suite.bind(manifest.addresses, tx)
     return RewardWorker(sessions, ChainMinter(tx, suite, minter),
                         max_entries=int(setting(app, "REWARD_BATCH_SIZE")),
