@@ -11,5 +11,5 @@ def init_app(app: Flask) -> None:
     from legends.admin import api, api_campaigns, api_ops, api_tools, pages  # noqa: F401
     from legends.admin.views import admin_api, admin_pages
 
-    app.register_blueprint(admin_api)
+    app.register_api(admin_api)  # type: ignore[attr-defined]  (in the generated document)
     app.register_blueprint(admin_pages)

@@ -3,16 +3,13 @@ nothing written). The campaign simulation lives with the campaigns' API."""
 
 from __future__ import annotations
 
-import re
-
-from flask import jsonify
-
 from chain.indexer import Indexer
 from chain.store import SqlManifestStore
 from legends.admin.guard import admin_only
-from legends.admin.views import admin_api, admin_transaction
-from legends.api.errors import ApiError, NotFound, json_body, string_field
-from legends.api.play import chain_call
+from legends.admin.models import DryRunBody, DryRunResult
+from legends.admin.views import admin_api, admin_operation, admin_transaction
+from legends.api.contract import reply
+from legends.api.errors import NotFound, chain_call
 from legends.db import get_db
 from legends.wiring.chainlink import get_chain
 from legends.wiring.game import now
@@ -23,21 +20,12 @@ from quests.dry_run import dry_run
 from quests.journey import Journey
 from quests.service import quest_or_404
 
-TX_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
-ADDRESS = re.compile(r"^0x[0-9a-fA-F]{40}$")
 
-
-@admin_api.post("/dry-run/quest")
+@admin_operation(admin_api.post, "/dry-run/quest", {200: DryRunResult}, 400, 404, 503)
 @admin_only
-def dry_run_quest():  # type: ignore[no-untyped-def]
-    data = json_body("quest_id", "tx_hash", "player")
-    quest_id = string_field(data, "quest_id", max_length=64)
-    tx_hash = string_field(data, "tx_hash", max_length=66) or ""
-    address = string_field(data, "player", max_length=42) or ""
-    if not TX_HASH.match(tx_hash):
-        raise ApiError("tx_hash must be 0x and 64 hex digits", field="tx_hash")
-    if not ADDRESS.match(address):
-        raise ApiError("player must be a wallet address", field="player")
+def dry_run_quest(body: DryRunBody):  # type: ignore[no-untyped-def]
+    """Dry run: would this transaction count for this player's quest, and why"""
+    quest_id, tx_hash, address = body.quest_id, body.tx_hash, body.player
     with chain_call("read the transaction"):
         link = get_chain()
         receipt = link.tx.chain.receipt(tx_hash)
@@ -59,6 +47,6 @@ def dry_run_quest():  # type: ignore[no-untyped-def]
         row, progress = journey.current(quest)
         result = dry_run(quest, progress, journey.standing(quest), row.accepted_block if row else None,
                          events, journey.wallet, at, lambda t: journey.calendar.counts(quest.id, t))
-    return jsonify({"quest_id": quest.id, "tx_hash": tx_hash, "player": player.address,
+    return reply(DryRunResult, {"quest_id": quest.id, "tx_hash": tx_hash, "player": player.address,
                     "status": receipt.status, "counts": result.counts, "completes": result.completes,
                     "why": result.why, "report": result.report})

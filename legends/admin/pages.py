@@ -8,7 +8,6 @@ from flask import render_template, request
 from legends.admin import audit
 from legends.admin.guard import admin_only, csrf_token
 from legends.admin.views import admin_pages, admin_transaction, query_instant
-from legends.api.play import int_arg
 from legends.wiring.game import now
 from quests import campaign_service as campaigns
 from quests.catalog_store import catalog_of
@@ -58,12 +57,13 @@ def campaign_edit(campaign_id: int):  # type: ignore[no-untyped-def]
 @admin_pages.get("/audit")
 @admin_only
 def audit_log():  # type: ignore[no-untyped-def]
-    limit, offset = int_arg("limit", 50, 1, 200), int_arg("offset", 0, 0, 10**9)
-    filters = {k: request.args.get(k, "") for k in ("actor", "action", "target", "since", "until")}
+    limit, offset = _number("limit", 50, 1, 200), _number("offset", 0, 0, 10**9)
+    filters = {k: request.args.get(k, "")[:120] for k in ("actor", "action", "target", "since", "until")}
+    since, until = query_instant(filters["since"], "since"), query_instant(filters["until"], "until")
     with admin_transaction() as db:
         rows, total = audit.search(db, actor=filters["actor"] or None, action=filters["action"] or None,
-                                   target=filters["target"] or None, since=query_instant("since"),
-                                   until=query_instant("until"), limit=limit, offset=offset)
+                                   target=filters["target"] or None, since=since, until=until,
+                                   limit=limit, offset=offset)
         actions = audit.actions(db)
     return page("audit.html", entries=rows, total=total, filters=filters, actions=actions,
                 limit=limit, offset=offset)
@@ -96,3 +96,8 @@ def tools():  # type: ignore[no-untyped-def]
         rows = [campaigns.describe(c, at) for c in campaigns.listing(db)]
         quests = [{"id": q.id, "title": q.title} for q in catalog_of(db)]
     return page("tools.html", campaigns=rows, quests=quests)
+
+
+def _number(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, "")
+    return min(max(int(raw), low), high) if raw.isdigit() else default

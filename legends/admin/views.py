@@ -8,12 +8,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint
+from flask_openapi3 import APIBlueprint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from legends.admin import audit
-from legends.admin.guard import actor
+from legends.admin.guard import actor, guard_first
 from legends.admin.roles import RoleError
 from legends.api.errors import ApiError, Conflict, NotFound
 from legends.db import get_db
@@ -23,7 +24,8 @@ from quests.campaign_service import UnknownCampaign
 from quests.campaigns import CampaignInvalid
 from quests.errors import NotApplicable, UnknownQuest
 
-admin_api = Blueprint("admin_api", __name__, url_prefix="/api/admin")
+admin_api = APIBlueprint("admin_api", __name__, url_prefix="/api/admin")
+admin_api.before_request(guard_first)
 admin_pages = Blueprint("admin", __name__, url_prefix="/admin")
 
 
@@ -51,8 +53,7 @@ def audited(session: Session, action: str, target: str, before: Any, after: Any)
     audit.record(session, actor(), action, target, before, after, now())
 
 
-def query_instant(name: str) -> datetime | None:
-    raw = request.args.get(name)
+def query_instant(raw: str | None, name: str) -> datetime | None:
     if not raw:
         return None
     try:
@@ -61,8 +62,9 @@ def query_instant(name: str) -> datetime | None:
         raise ApiError(exc.problem, field=exc.field) from None
 
 
-def key_list(data: dict[str, Any], name: str) -> list[str]:
-    value = data.get(name, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ApiError(f"{name} must be a list of strings", field=name)
-    return value
+def admin_operation(register: Any, rule: str, ok: dict[int, Any], *errors: int) -> Any:
+    """Declare an admin route in the API document: an admin's session, 403 for others."""
+    from legends.api.contract import operation
+
+    return operation(register, rule, ok=ok, errors=tuple(sorted({403, *errors})), signed_in=True,
+                     tag="admin")
