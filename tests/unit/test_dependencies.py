@@ -26,6 +26,7 @@ RUNTIME_PLUGINS = {
     "simple-websocket": "flask-socketio's WebSocket transport (engineio loads it when present)",
     "psycopg": "SQLAlchemy's PostgreSQL driver, chosen by the postgresql+psycopg:// URL",
     "coincurve": "eth-keys' native backend: ~10x faster transaction signing when installed",
+    "jinja2": "Flask's template engine: every page in frontend/templates is a Jinja2 template",
 }
 
 
