@@ -42,6 +42,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     ADMIN_ADDRESSES: str = ""  # comma-separated admin wallets
     JSON_SORT_KEYS = False
+    # Live updates (legends.realtime): origins allowed to open a socket (comma-separated;
+    # None: PUBLIC_URL's origin only, never "*"), the lifetime of a socket token, how long
+    # the event log keeps events for reconnecting clients, and how far a replay may go.
+    REALTIME_ORIGINS: str | None = None
+    REALTIME_TOKEN_SECONDS: int = 60
+    REALTIME_RETENTION_DAYS: float = 7.0
+    REALTIME_REPLAY_LIMIT: int = 1000
 
     def validate(self) -> None:
         if self.CHAIN_NETWORK not in NETWORKS:
@@ -80,8 +87,9 @@ CLASSES: dict[str, type[Config]] = {
     "production": ProductionConfig,
 }
 
-_INTS = {"DEVNET_PORT", "DEVNET_CHAIN_ID", "INDEXER_CONFIRMATIONS"}
-_FLOATS = {"DEVNET_BLOCK_TIME"}
+_INTS = {"DEVNET_PORT", "DEVNET_CHAIN_ID", "INDEXER_CONFIRMATIONS", "REALTIME_TOKEN_SECONDS",
+         "REALTIME_REPLAY_LIMIT"}
+_FLOATS = {"DEVNET_BLOCK_TIME", "REALTIME_RETENTION_DAYS"}
 
 
 def load_config(overrides: Mapping[str, Any] | None = None,

@@ -8,6 +8,8 @@ from legends.api import api
 from legends.api.errors import ApiError, json_body
 from legends.api.inventory import from_chain
 from legends.auth.session import current_player_or_401
+from legends.db import get_db
+from legends.realtime.events import FAUCET_CLAIMED, for_player
 from legends.wiring import faucet as service
 from legends.wiring.chainlink import get_chain
 from legends.wiring.inventory import chain_suite
@@ -45,4 +47,6 @@ def faucet_claim():  # type: ignore[no-untyped-def]
         response.status_code = 429
         response.headers["Retry-After"] = str(refused.retry_after)
         return response
+    with get_db().sessions.begin() as db:  # the claim is on chain; tell the player's other tabs
+        for_player(db, address, FAUCET_CLAIMED, body)
     return jsonify(body), 201

@@ -171,6 +171,12 @@ PATHS: dict[str, Any] = {
         "post": _op("Claim test SAHARA from the faucet (cooldown and daily cap apply)", "rewards",
                     {**_ok("Claimed", OBJ), **_errors(400, 401, 429, 503)}, auth=True),
     },
+    "/api/realtime/token": {"get": _op(
+        "A short-lived token for the live socket (auth: {token}) when the cookie cannot go",
+        "realtime",
+        {**_ok("Token", {"type": "object", "required": ["token", "expires_in"], "properties": {
+            "token": {"type": "string"}, "expires_in": {"type": "integer"},
+            "player": {"type": "string"}}}), **_errors(401)}, auth=True)},
     "/api/crafting": {"get": _op(
         "Recipes with a preview of what the player can craft (the craft itself is an "
         "on-chain burn and mint the player sends)", "rewards",
