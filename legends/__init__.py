@@ -31,10 +31,12 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
 
     from legends import api, db, pages, realtime
     from legends.wiring import chainlink, game
+    from legends.workers import wakeup
 
     db.init_app(app)
     chainlink.init_app(app, cfg, dict(os.environ))
     realtime.init_app(app, cfg)
+    wakeup.init_app(app)
     game.init_app(app)
     pages.init_app(app)
     api.init_app(app)

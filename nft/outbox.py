@@ -21,6 +21,7 @@ from nft.store import RewardBatch, RewardGrant
 from quests.orm import Player, utcnow
 
 ERROR_TEXT_LIMIT = 500
+GRANTS_RECORDED = "nft.grants_recorded"  # session.info flag: on-chain grants await the worker
 
 
 class UnknownPlayerError(RewardError):
@@ -100,6 +101,8 @@ def record_grants(session: Session, grants: Iterable[Grant]) -> list[GrantRecord
     for key, row in stored.items():
         if row.state == OutboxState.WITHDRAWN.value:
             _revive(session, row, unique[key])
+    if any(stored[key].state == OutboxState.PENDING.value for key in unique):
+        session.info[GRANTS_RECORDED] = True  # the app wakes the reward worker after commit
     return [_record(stored[key], key in inserted) for key in unique]
 
 
