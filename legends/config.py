@@ -49,6 +49,7 @@ class Config:
     REALTIME_TOKEN_SECONDS: int = 60
     REALTIME_RETENTION_DAYS: float = 7.0
     REALTIME_REPLAY_LIMIT: int = 1000
+    REALTIME_CHANNEL: str = "legends-realtime"  # the Redis pub/sub channel of one deployment
 
     def validate(self) -> None:
         if self.CHAIN_NETWORK not in NETWORKS:

@@ -54,12 +54,13 @@ def init_app(app: Flask, config: Any) -> Realtime:
     from legends.extensions import socketio
     from legends.realtime.namespace import LiveNamespace
 
-    manager = WatchedRedisManager(config.REDIS_URL) if config.REDIS_URL else None
+    channel = getattr(config, "REALTIME_CHANNEL", None) or "legends-realtime"
+    manager = WatchedRedisManager(config.REDIS_URL, channel=channel) if config.REDIS_URL else None
     # client_manager is always given: the shared SocketIO object keeps options between apps.
     socketio.init_app(app, client_manager=manager, cors_allowed_origins=origins(config))
     if not any(ns.namespace == NAMESPACE for ns in socketio.namespace_handlers):
         socketio.on_namespace(LiveNamespace(NAMESPACE))
-    broadcaster = Broadcaster(config.REDIS_URL)
+    broadcaster = Broadcaster(config.REDIS_URL, channel)
     app.extensions["legends.db"].sessions.configure(info={events.BROADCASTER: broadcaster})
     events.install(broadcaster)
     realtime = Realtime(broadcaster, manager)

@@ -74,8 +74,8 @@ class Broadcaster:
     """Sends envelopes to their stream's room. ``mode`` is "server" (this process serves
     sockets, or nothing listens) or "queue" (a worker process: write-only Redis)."""
 
-    def __init__(self, redis_url: str | None = None) -> None:
-        self.redis_url = redis_url
+    def __init__(self, redis_url: str | None = None, channel: str = CHANNEL) -> None:
+        self.redis_url, self.channel = redis_url, channel
         self.mode = "server"
         self._writer: socketio.RedisManager | None = None
         self._lock = threading.Lock()
@@ -91,7 +91,7 @@ class Broadcaster:
     def writer(self) -> socketio.RedisManager:
         with self._lock:
             if self._writer is None:
-                self._writer = socketio.RedisManager(self.redis_url, channel=CHANNEL, write_only=True,
+                self._writer = socketio.RedisManager(self.redis_url, channel=self.channel, write_only=True,
                                                      redis_options=redis_options())
             return self._writer
 
