@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, str] = {
     "chain": "bench.chain",
     "rewards": "bench.rewards",
     "verification": "bench.verification",
+    "realtime": "bench.realtime",
 }
 
 
