@@ -56,7 +56,7 @@ class Sizes:
     steps: tuple[int, ...]
 
 
-FULL = Sizes(actions=200, steps=(1000, 2000, 3000, 4000, 5000, 6000))
+FULL = Sizes(actions=200, steps=(1000, 2000, 2500, 3000, 4000, 5000))
 QUICK = Sizes(actions=30, steps=(200, 500))
 TINY = Sizes(actions=3, steps=(20,))
 
@@ -98,6 +98,15 @@ def start_web(env: dict[str, str], port: int) -> subprocess.Popen:
             time.sleep(0.1)
     web.terminate()
     raise RuntimeError("the web process did not start")
+
+
+def stop_web(web: subprocess.Popen) -> None:
+    web.terminate()
+    try:
+        web.wait(30)
+    except subprocess.TimeoutExpired:  # thousands of threads may not wind down in time
+        web.kill()
+        web.wait(30)
 
 
 def first(crowd: Crowd, event: str, index: int) -> float | None:
@@ -160,7 +169,7 @@ def capacity_rows(app: Any, url: str, pid: int, steps: tuple[int, ...],
         base = rss_mb(pid)
         held = 0
         for step in steps:
-            ok, failed, seconds = crowd.add([{"public": True}] * (step - held), timeout=120)
+            ok, failed, seconds = crowd.add([{"public": True}] * (step - held), timeout=60)
             held += ok
             time.sleep(2.0)  # let the server settle (threads started, first pings)
             rss = rss_mb(pid)
@@ -224,7 +233,8 @@ def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = N
             rows += capacity_rows(app, url, web.pid, sizes.steps, broadcast=redis_url is not None)
             return rows
         finally:
-            if web is not None:
-                web.terminate()
-                web.wait(30)
-            node.stop()
+            try:
+                if web is not None:
+                    stop_web(web)
+            finally:
+                node.stop()

@@ -1,10 +1,12 @@
 """Serving the app with its sockets from one process: werkzeug's threaded server (one thread
 per connection, simple-websocket), as ``legends up`` and ``legends serve`` run it.
 
-The async mode is threading, chosen by measurement (docs/benchmarks.md, "realtime"): gevent
-would hold more idle sockets per megabyte, but needs the whole process monkey-patched
-(psycopg, redis, the chain client and the in-process workers with it); threading keeps one
-programming model and reached the connection target.
+The async mode is threading (docs/benchmarks.md, "Live updates"): it holds about 2,500
+sockets per process on this 2-core machine (four threads per socket: werkzeug's, engine.io's
+writer, simple-websocket's reader; it stops accepting near 10,000 threads), where gevent held
+5,000 at 69 KB each. gevent needs the whole process monkey-patched (psycopg, redis, the
+chain client and the in-process workers with it) and is not wired in yet; until it is,
+more sockets mean more processes behind sticky sessions.
 
 Werkzeug keeps reading a connection after its request: once a websocket closed, the bytes
 left on it (the client's close frame) were parsed as a new HTTP request and logged as
