@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,10 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     cfg = config if isinstance(config, Config) else load_config(config)
     cfg.validate()
     instance = cfg.INSTANCE_PATH
-    app = Flask(
+    from legends.api.contract import application
+
+    # Flask itself, as the subclass that gathers the API's OpenAPI document.
+    app = application(
         "legends",
         instance_path=str(Path(instance).resolve()) if instance else None,
         instance_relative_config=True,
@@ -34,7 +36,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     from legends.workers import wakeup
 
     db.init_app(app)
-    chainlink.init_app(app, cfg, dict(os.environ))
+    chainlink.init_app(app, cfg, cfg.chain_keys())
     realtime.init_app(app, cfg)
     wakeup.init_app(app)
     game.init_app(app)

@@ -4,21 +4,23 @@ the ways events leave a process (see docs/realtime.md)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
-from sqlalchemy.orm import Session
 
 from legends.realtime import events, store
 from legends.realtime.emitter import NAMESPACE, Broadcaster, WatchedRedisManager
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 EXTENSION = "legends.realtime"
 
 
 def origins(config: Any) -> list[str]:
     """The origins allowed to open a socket: REALTIME_ORIGINS, else PUBLIC_URL's (never *)."""
-    raw = getattr(config, "REALTIME_ORIGINS", None) or ""
+    raw = config.REALTIME_ORIGINS or ""
     listed = [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
     if not listed:
         parts = urlsplit(config.PUBLIC_URL)
@@ -54,7 +56,7 @@ def init_app(app: Flask, config: Any) -> Realtime:
     from legends.extensions import socketio
     from legends.realtime.namespace import LiveNamespace
 
-    channel = getattr(config, "REALTIME_CHANNEL", None) or "legends-realtime"
+    channel = config.REALTIME_CHANNEL
     manager = WatchedRedisManager(config.REDIS_URL, channel=channel) if config.REDIS_URL else None
     # client_manager is always given: the shared SocketIO object keeps options between apps.
     socketio.init_app(app, client_manager=manager, cors_allowed_origins=origins(config))
@@ -90,5 +92,5 @@ def listen(app: Flask) -> None:
 def purge_events(session: Session, now: datetime, retention_days: float | None = None) -> int:
     """Housekeeping (the scheduler calls this): drop events past REALTIME_RETENTION_DAYS."""
     if retention_days is None:
-        retention_days = float(current_app.config.get("REALTIME_RETENTION_DAYS", 7.0))
+        retention_days = float(current_app.config["REALTIME_RETENTION_DAYS"])
     return store.purge_events(session, now, retention_days)

@@ -22,7 +22,7 @@ def purge(ctx: click.Context, days: float | None) -> None:
     from legends.realtime import purge_events
 
     app = make_app(ctx)
-    days = float(app.config.get("REALTIME_RETENTION_DAYS", 7.0)) if days is None else days
+    days = float(app.config["REALTIME_RETENTION_DAYS"]) if days is None else days
     with app.app_context(), app.extensions["legends.db"].sessions.begin() as db:
         gone = purge_events(db, datetime.now(UTC), days)
     click.echo(f"purged {gone} event(s) older than {days:g} day(s)")

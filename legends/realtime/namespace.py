@@ -74,7 +74,7 @@ class LiveNamespace(Namespace):
             time.sleep(0.002)
         if not server.manager.is_connected(sid, self.namespace):
             return
-        limit = int(app.config.get("REALTIME_REPLAY_LIMIT", 1000))
+        limit = int(app.config["REALTIME_REPLAY_LIMIT"])
         ready: dict[str, Any] = {}
         with app.app_context():
             with get_db().sessions.begin() as db:
@@ -107,7 +107,7 @@ class LiveNamespace(Namespace):
         stream = data.get("stream")
         if not isinstance(stream, str) or stream not in self._rooms():
             return {"error": "you may only catch up on your own streams", "field": "stream"}
-        limit = int(current_app.config.get("REALTIME_REPLAY_LIMIT", 1000))
+        limit = int(current_app.config["REALTIME_REPLAY_LIMIT"])
         with get_db().sessions.begin() as db:
             answer = catch_up(db, stream, data.get("offset"), data.get("epoch"), _now(), limit)
         return {"stream": stream, **answer}

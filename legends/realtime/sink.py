@@ -4,13 +4,14 @@ completion opened, how their rank moved, and every step of a quest in progress."
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from legends.realtime import happenings
 from legends.wiring.completions import LegendsSink
 from quests.ports import Completion
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class LiveSink(LegendsSink):

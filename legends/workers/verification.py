@@ -162,9 +162,9 @@ def build_loop(app: Flask, *, confirmations: int | None = None, **options: Any) 
         options.setdefault("clock", app.extensions["legends.clock"].now)
     if "legends.completion_sink" in app.extensions:
         from legends.realtime.happenings import crafted
-        from legends.wiring.completions import sync_rewarded
+        from legends.wiring.completions import RewardedSweep
 
-        options.setdefault("upkeep", sync_rewarded)
+        options.setdefault("upkeep", RewardedSweep())
         options.setdefault("observe", crafted)
     return VerificationLoop(indexer, sessions, **options)
 

@@ -1,7 +1,7 @@
 """realtime: event streams (epoch, last offset) and the event log
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0008
 Create Date: 2026-11-24
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ import threading
 import pytest
 from rewards_api_support import chain_app, sign_in
 
-from legends.wiring.faucet import GAS_DRIP_WEI
+from quests.faucet import GAS_DRIP_WEI
 
 pytestmark = pytest.mark.devnet
 TOKEN = 10**18
@@ -20,7 +20,7 @@ def app(make_app, devnet, deployed, suite):
 
 
 def block_time(chain_tx) -> int:
-    return int(chain_tx.chain.block("latest")["timestamp"], 16)
+    return chain_tx.chain.block("latest").timestamp
 
 
 def assert_refused(response, *, mentions: str) -> dict:
