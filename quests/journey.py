@@ -85,6 +85,10 @@ class Journey:
             self.session.add(row)
         row.store(progress)
         self.session.flush()
+        # A sink may want every step, not just completions (live progress for the player).
+        progressed = getattr(self.sink or _sink, "progressed", None)
+        if progressed is not None:
+            progressed(self.session, self.player, quest, progress)
         return row
 
     # -- feeding evidence -------------------------------------------------------------------

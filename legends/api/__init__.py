@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
         inventory,
         leaderboard,
         quests,
+        realtime,
         world,
     )
 

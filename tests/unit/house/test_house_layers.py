@@ -43,6 +43,10 @@ PERSISTENCE = {
     "legends/wiring/*.py": "wiring binds the domain packages to the database and the chain",
     "legends/workers/locks.py": "single-instance locks are database locks",
     "legends/workers/verification.py": "the indexer loop owns its transactions",
+    "legends/workers/wakeup.py": "wakes the reward worker once the grants' transaction commits",
+    "legends/realtime/events.py": "the event log's unit of work: emitted only after the commit",
+    "legends/realtime/happenings.py": "reads what a live event reports, in the caller's session",
+    "legends/realtime/snapshot.py": "reads the player's state for a resync, in one session",
 }
 SIGN_IN = {
     "legends/auth/siwe.py": "EIP-191 signature recovery for EIP-4361 sign-in",
