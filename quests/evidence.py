@@ -60,7 +60,8 @@ class StateReading:
     """A view call made for the player, e.g. ``staked`` -> 40e18 wei.
 
     Checks: ``sahara_balance``, ``staked``, ``voting_power``, ``pending_revenue`` (wei),
-    ``owns_token`` (balance of ``token_id``), ``has_identity`` (0/1), ``accepted_labels``.
+    ``owns_token`` (balance of ``token_id``), ``has_identity`` (0/1), ``accepted_labels``,
+    ``listings_made`` (how many times the player listed in the Bazaar, ever).
     """
 
     check: str

@@ -25,11 +25,13 @@ from quests.evidence import Answer, ChainEvent, StateReading
 from quests.explain import explain
 from quests.journey import Journey, install_sink
 from quests.objectives import AnswerObjective, EventObjective
+from quests.objectives.event import concerns
 from quests.orm import Player, utcnow
 from quests.ports import Completion, CompletionSink
-from quests.progress import QuestProgress, Status, period_key, transition
+from quests.progress import QuestProgress, Standing, Status, transition
 from quests.reorg import retract_from
 from quests.store import QuestEvidence, QuestRecord
+from quests.words import deed
 
 __all__ = [
     "Move", "accept", "answer", "apply_chain_events", "awaiting_reward", "catalog_of",
@@ -60,9 +62,9 @@ def quest_or_404(catalog: Catalog, quest_id: str) -> Quest:
 
 def accept(session: Session, player: Player, quest_id: str, now: datetime, head_block: int, *,
            sink: CompletionSink | None = None) -> Move:
-    """Take an available quest: available -> in_progress, remembering the chain head. Only
-    logs in blocks after ``head_block`` (and inside the quest's window) count for it.
-    Accepting a quest in progress again changes nothing."""
+    """Pin an open quest to the journal: available -> in_progress, remembering the chain
+    head. Accepting is optional: logs count from the quest's opening block whether or not
+    it was accepted. Accepting a quest in progress again changes nothing."""
     if isinstance(head_block, bool) or not isinstance(head_block, int) or head_block < 0:
         raise NotApplicable("head_block", f"expected a block number, got {head_block!r}")
     catalog = catalog_of(session)
@@ -84,28 +86,25 @@ def accept(session: Session, player: Player, quest_id: str, now: datetime, head_
 
 def apply_chain_events(session: Session, events: Sequence[ChainEvent], now: datetime, *,
                        sink: CompletionSink | None = None) -> list[Completion]:
-    """Feed indexed logs to the accepted quests of the players they concern. Logs of
-    players who never signed in are ignored; a log fed twice counts once."""
+    """Feed indexed logs to the open quests of the players they concern, accepted or not
+    (the counting rule, docs/world.md); each log is also kept, so that a quest it opens
+    later counts it. Logs of players who never signed in are ignored; a log fed twice
+    counts once."""
     catalog = catalog_of(session)
     done: list[Completion] = []
     for event in sorted(events, key=lambda e: (e.block_number, e.log_index)):
-        quests = {q.id: q for q in catalog.listening_to(event.contract, event.event)}
+        quests = catalog.listening_to(event.contract, event.event)
         addresses = players_in(catalog, event) if quests else frozenset()
         if not addresses:
             continue
-        periods = {q.id: period_key(q.recurrence, event.at) for q in quests.values()}
+        # The player's row lock serialises two indexers delivering the same log.
         players = session.scalars(select(Player).where(Player.address.in_(sorted(addresses)))
-                                  .order_by(Player.id))
+                                  .order_by(Player.id).with_for_update())
         for player in players.all():
-            rows = session.scalars(
-                select(QuestRecord)
-                .where(QuestRecord.player_id == player.id, QuestRecord.quest_id.in_(sorted(quests)),
-                       QuestRecord.status == Status.IN_PROGRESS.value)
-                .order_by(QuestRecord.id).with_for_update()).all()
             journey = Journey(session, catalog, player, now, sink)
-            for row in rows:
-                if row.period == periods[row.quest_id]:
-                    done += journey.feed_event(quests[row.quest_id], row, event)
+            journey.keep(event)
+            for quest in quests:
+                done += journey.offer_event(quest, event)
     return done
 
 
@@ -166,11 +165,34 @@ def why(session: Session, player: Player, quest_id: str, indexer_lag: int | None
         QuestEvidence.period == progress.period).order_by(QuestEvidence.block_number,
                                                           QuestEvidence.log_index))
     report["evidence_seen"] = [_seen(e, counted, ignored) for e in seen]
+    gate = journey.standing(quest)
+    opening = journey.opening_block(quest) if gate.open else None
+    report["evidence_seen"] += [_before(e, opening) for e in _too_early(journey, quest, opening)]
     report["accepted_block"] = row.accepted_block if row else None
+    report["opening_block"] = opening
     report["indexer"] = {"lag_blocks": indexer_lag,
                          "caught_up": indexer_lag is not None and indexer_lag <= 0}
-    report["hints"] = _hints(quest, row, indexer_lag)
+    report["hints"] = _hints(quest, progress, gate, opening, indexer_lag)
     return report
+
+
+def _too_early(journey: Journey, quest: Quest, opening: int | None) -> list[ChainEvent]:
+    """The player's kept logs this quest would have counted, made before it opened."""
+    pairs = quest.listens_to()
+    if not pairs or not opening:
+        return []
+    early = [e for e in journey.kept(pairs, 0) if e.block_number < opening]
+    return [e for e in early if any(concerns(o, e, journey.wallet) for o in quest.all_objectives()
+                                    if isinstance(o, EventObjective))]
+
+
+def _before(e: ChainEvent, opening: int | None) -> dict[str, Any]:
+    words = deed(e.contract, e.event)
+    return {"contract": e.contract, "event": e.event, "tx_hash": e.tx_hash,
+            "block_number": e.block_number, "log_index": e.log_index, "args": dict(e.args),
+            "verdict": "before_opening",
+            "why": f"your {words.noun} in block #{e.block_number} came before this quest opened to "
+                   f"you (block #{opening}); only what you do from then on counts"}
 
 
 def _judged(objectives: Sequence[Any]) -> tuple[set[str], dict[str, str]]:
@@ -201,13 +223,21 @@ def _seen(e: QuestEvidence, counted: set[str], ignored: dict[str, str]) -> dict[
             "verdict": verdict, "why": ignored.get(key)}
 
 
-def _hints(quest: Quest, row: QuestRecord | None, lag: int | None) -> list[str]:
+def _hints(quest: Quest, progress: QuestProgress, gate: Standing, opening: int | None,
+           lag: int | None) -> list[str]:
     hints = []
     on_chain = any(isinstance(o, EventObjective) for o in quest.all_objectives())
-    if on_chain and (row is None or row.accepted_block is None):
-        hints.append("accept the quest first: only transactions in blocks after you accept count")
-    elif on_chain and row is not None and row.status == Status.IN_PROGRESS.value:
-        hints.append(f"counting your transactions in blocks after #{row.accepted_block}")
+    if progress.is_done:
+        pass
+    elif not gate.open:
+        hints.append(f"not open to you yet: {gate.reason}; what you do for it before it opens "
+                     "does not count")
+    elif on_chain and opening:
+        hints.append(f"counting your transactions from block #{opening}, when this quest opened "
+                     "to you; there is no need to accept it first")
+    elif on_chain:
+        hints.append("open to you from the start: every transaction of yours counts, "
+                     "no need to accept it first")
     if lag is not None and lag > 0:
         hints.append(f"the indexer is {lag} block{'' if lag == 1 else 's'} behind the chain head; "
                      "your latest transactions may not be seen yet")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from chain.bindings import Suite
 from chain.errors import ChainError
+from chain.npcs import event_logs, topic
 from chain.store import Cursor, SqlManifestStore
 from legends.wiring.chainlink import ChainLink
 from quests.evidence import StateReading
@@ -72,6 +73,9 @@ def read(suite: Suite, check: str, token_id: int | None, address: str) -> int:
         return suite.market.pending_revenue(address)
     if check == "accepted_labels":
         return int(suite.data.call("acceptedCount", address))
+    if check == "listings_made":
+        # No view counts a seller's listings; their Listed logs do (seller is indexed).
+        return len(event_logs(suite.market, "Listed", 0, None, topic(address)))
     if check == "has_identity":
         return 1 if suite.identity.id_of(address) else 0
     if check == "owns_token" and token_id is not None:

@@ -39,6 +39,7 @@ CHECKS: dict[str, Check] = {
     "owns_token": Check("count", "your tokens", "{value} of token #{token_id} in your wallet"),
     "accepted_labels": Check("count", "your accepted labels", "{value} accepted labels"),
     "has_identity": Check("flag", "your Sahara ID", "no Sahara ID on your address"),
+    "listings_made": Check("count", "your listings in the Bazaar", "{value} listings of yours"),
 }
 
 

@@ -51,7 +51,7 @@ def test_seven_check_ins_in_a_row_complete_seven_suns_but_a_missed_day_starts_ov
 
 def test_a_wrong_answer_says_try_again_and_the_right_one_completes_the_riddle(game):
     alice = game.player()
-    with pytest.raises(QuestLocked, match="finish gate.sahara-id first"):
+    with pytest.raises(QuestLocked, match="finish “A Name in the Sand” first"):
         with game.sessions.begin() as session:
             service.answer(session, alice, "gate.soulbound-riddle", "it reverts", game.now, sink=game.sink)
     game.finish(alice, "gate.sahara-id")
@@ -114,7 +114,7 @@ def test_why_shows_each_objective_the_logs_seen_and_how_far_behind_the_indexer_i
     with game.sessions() as session:
         before = service.why(session, alice, "bazaar.first-purchase", None, game.now)
     assert before["status"] == "available"
-    assert any("accept the quest first" in h for h in before["hints"])
+    assert any("no need to accept it first" in h for h in before["hints"])
     game.accept(alice, "bazaar.first-purchase", head=100)
     game.feed(game.log("AIMarketplace", "Sale", block=101, listingId=1, buyer=alice.address,
                        seller=bob.address, price=TOKEN // 10))
