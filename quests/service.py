@@ -36,7 +36,7 @@ from quests.words import deed
 __all__ = [
     "Move", "accept", "answer", "apply_chain_events", "awaiting_reward", "catalog_of",
     "check_in", "check_state", "install_sink", "load_catalog_into", "mark_rewarded",
-    "quest_or_404", "referral_report", "retract_from", "why",
+    "observe_state", "quest_or_404", "referral_report", "retract_from", "state_to_read", "why",
 ]
 
 
@@ -118,6 +118,34 @@ def check_state(session: Session, player: Player, quest_id: str, readings: list[
         raise NotApplicable("quest_id", f"{quest.id} has no on-chain state to check; it completes "
                                         "as the indexer sees your transactions")
     return _act(session, catalog, player, quest, list(readings), now, sink)
+
+
+Checks = frozenset[tuple[str, int | None]]
+
+
+def state_to_read(session: Session, player: Player, now: datetime) -> dict[str, Checks]:
+    """The state readings the player's open, unfinished quests check (quest id -> checks):
+    what opening the quest log reads from the chain."""
+    catalog = catalog_of(session)
+    journey = Journey(session, catalog, player, now)
+    wanted = {}
+    for quest in catalog:
+        checks = quest.state_checks()
+        if checks and journey.current(quest)[1].status in (Status.AVAILABLE, Status.IN_PROGRESS):
+            wanted[quest.id] = checks
+    return wanted
+
+
+def observe_state(session: Session, player: Player, readings: list[StateReading], now: datetime, *,
+                  sink: CompletionSink | None = None) -> list[Completion]:
+    """Judge fresh readings against every open quest that checks them (the quest log's read)."""
+    done: list[Completion] = []
+    for quest_id, checks in state_to_read(session, player, now).items():
+        mine = [r for r in readings if (r.check, r.token_id) in checks]
+        if mine:
+            catalog = catalog_of(session)
+            done += _act(session, catalog, player, catalog.get(quest_id), mine, now, sink).completions
+    return done
 
 
 def answer(session: Session, player: Player, quest_id: str, text: str, now: datetime, *,

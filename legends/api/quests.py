@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import jsonify, request
 
+from chain.errors import ChainError
 from legends.api import api
 from legends.api.errors import ApiError, json_body, string_field
 from legends.api.play import chain_call, game_transaction, optional_player, sink
@@ -23,12 +24,32 @@ from quests.world import REGION_KEYS
 MAX_ANSWER = 200
 
 
+def observe(player: Player | None) -> None:
+    """Opening the quest log reads the on-chain state the player's open quests check (holding
+    a Sahara ID, a Guardian, the Legend, a balance...) and completes what it satisfies, so an
+    action done in any order is found. An unreachable chain leaves the log as it was."""
+    if player is None:
+        return
+    with game_transaction() as db:
+        wanted = service.state_to_read(db, player, now())
+    if not wanted:
+        return
+    try:
+        readings = get_reader().readings(player.address, set().union(*wanted.values()))
+    except ChainError:
+        return
+    with game_transaction() as db:
+        service.observe_state(db, player, readings, now(), sink=sink())
+
+
 @api.get("/quests")
 def quests_index():  # type: ignore[no-untyped-def]
     region = request.args.get("region")
     if region is not None and region not in REGION_KEYS:
         raise ApiError(f"region must be one of {', '.join(sorted(REGION_KEYS))}", field="region")
-    player, at = optional_player(), now()
+    player = optional_player()
+    observe(player)
+    at = now()
     with game_transaction() as db:
         if player is not None:
             sync_rewarded(db, at, player_id=player.id)
@@ -38,7 +59,10 @@ def quests_index():  # type: ignore[no-untyped-def]
 
 @api.get("/quests/<quest_id>")
 def quest_show(quest_id: str):  # type: ignore[no-untyped-def]
-    player, at = optional_player(), now()
+    player = optional_player()
+    _known(quest_id)
+    observe(player)
+    at = now()
     with game_transaction() as db:
         if player is not None:
             sync_rewarded(db, at, player_id=player.id)
