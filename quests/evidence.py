@@ -80,9 +80,10 @@ class StateReading:
 
 @dataclass(frozen=True)
 class Answer:
-    """A player's answer to a quest's quiz question."""
+    """A player's answer to a quest's quiz question, given at ``at`` (for the cooldown)."""
 
     text: str
+    at: datetime | None = field(default=None, compare=False)
 
     def ref(self) -> dict[str, Any]:
         return {"kind": "answer"}  # never store the text: a right answer must not leak

@@ -8,6 +8,7 @@ progress, the completion and (through the ``CompletionSink``) the reward grants 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,11 +21,12 @@ from quests.catalog_store import catalog_of, load_catalog_into
 from quests.checkins import check_in, referral_report
 from quests.definitions import Catalog, Quest
 from quests.engine import players_in
-from quests.errors import NotApplicable, QuestAlreadyDone, QuestLocked, UnknownQuest
+from quests.errors import AnswerTooSoon, NotApplicable, QuestAlreadyDone, QuestLocked, UnknownQuest
 from quests.evidence import Answer, ChainEvent, StateReading
 from quests.explain import explain
 from quests.journey import Journey, install_sink
 from quests.objectives import AnswerObjective, EventObjective
+from quests.objectives.answer import retry_at
 from quests.objectives.event import concerns
 from quests.orm import Player, utcnow
 from quests.ports import Completion, CompletionSink
@@ -155,7 +157,13 @@ def answer(session: Session, player: Player, quest_id: str, text: str, now: date
     quest = quest_or_404(catalog, quest_id)
     if not any(isinstance(o, AnswerObjective) for o in quest.all_objectives()):
         raise NotApplicable("quest_id", f"{quest.id} asks no question")
-    return _act(session, catalog, player, quest, [Answer(text)], now, sink)
+    _, progress = Journey(session, catalog, player, now).current(quest, lock=True)
+    for i, objective in enumerate(quest.objectives):
+        opens = retry_at(progress.objective(i)) if isinstance(objective, AnswerObjective) else None
+        if opens is not None and now < opens and not progress.is_done:
+            wait = max(1, math.ceil((opens - now).total_seconds()))
+            raise AnswerTooSoon(quest.id, wait, int(progress.objective(i).get("attempts", 0)))
+    return _act(session, catalog, player, quest, [Answer(text, now)], now, sink)
 
 
 def _act(session: Session, catalog: Catalog, player: Player, quest: Quest, evidence: list[Any],

@@ -20,6 +20,7 @@ class ApiError(Exception):
         self.field = field
         if status is not None:
             self.status = status
+        self.headers: dict[str, str] = {}
         self.extra = extra
 
     def body(self) -> dict[str, Any]:
@@ -74,7 +75,7 @@ def string_field(data: dict[str, Any], name: str, *, max_length: int = 10_000,
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):  # type: ignore[no-untyped-def]
-        return jsonify(error.body()), error.status
+        return jsonify(error.body()), error.status, error.headers
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]

@@ -12,10 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chain.errors import ChainError
-from legends.api.errors import ApiError, Conflict, NotFound
+from legends.api.errors import ApiError, Conflict, NotFound, TooManyRequests
 from legends.auth.session import current_address
 from legends.db import get_db
-from quests.errors import NotApplicable, QuestAlreadyDone, QuestLocked, UnknownQuest
+from quests.errors import AnswerTooSoon, NotApplicable, QuestAlreadyDone, QuestLocked, UnknownQuest
 from quests.orm import Player
 from quests.ports import CompletionSink
 
@@ -52,6 +52,11 @@ def game_transaction() -> Iterator[Session]:
         raise Conflict(str(exc), field="quest_id", period=exc.period) from None
     except NotApplicable as exc:
         raise ApiError(str(exc), field=exc.field) from None
+    except AnswerTooSoon as exc:
+        error = TooManyRequests(str(exc), field="answer", retry_after=exc.retry_after,
+                                attempts=exc.attempts)
+        error.headers["Retry-After"] = str(exc.retry_after)
+        raise error from None
     except IntegrityError:
         raise Conflict("another request changed this at the same moment; try again") from None
 

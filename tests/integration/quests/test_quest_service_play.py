@@ -10,7 +10,7 @@ from sqlalchemy import update
 from legends.wiring.completions import sync_rewarded
 from nft.store import RewardGrant
 from quests import service
-from quests.errors import NotApplicable, QuestLocked
+from quests.errors import AnswerTooSoon, NotApplicable, QuestLocked
 from quests.evidence import StateReading
 from quests.overview import world
 
@@ -58,7 +58,11 @@ def test_a_wrong_answer_says_try_again_and_the_right_one_completes_the_riddle(ga
     with game.sessions.begin() as session:
         wrong = service.answer(session, alice, "gate.soulbound-riddle", "it succeeds", game.now,
                                sink=game.sink)
-    assert not wrong.completed and "try once more" in wrong.reasons[0]
+    assert not wrong.completed and "try once more in 30 s" in wrong.reasons[0]
+    with pytest.raises(AnswerTooSoon) as silent, game.sessions.begin() as session:
+        service.answer(session, alice, "gate.soulbound-riddle", "it reverts", game.now, sink=game.sink)
+    assert (silent.value.retry_after, silent.value.attempts) == (30, 1)
+    game.travel(seconds=30)
     with game.sessions.begin() as session:
         right = service.answer(session, alice, "gate.soulbound-riddle", "  It REVERTS. ", game.now,
                                sink=game.sink)
