@@ -46,6 +46,7 @@ class Cast:
 
     admin: str
     merchant: str
+    patrons: tuple[str, ...] = ()  # travellers who label, license and buy from players
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,11 @@ def ensure_proposal(suite: Suite, cast: Cast) -> list[str]:
     """A proposal open for votes: when none is, the council elder tables the next motion."""
     if open_proposal(suite) is not None:
         return []
+    return table_motion(suite, cast)
+
+
+def table_motion(suite: Suite, cast: Cast) -> list[str]:
+    """The council elder tables the next motion (staking first if its voice is too weak)."""
     done = ensure_voice(suite, cast)
     number = int(suite.governance.call("proposalCount")) + 1
     motion = f"{MOTIONS[(number - 1) % len(MOTIONS)]} (motion {number})"

@@ -22,6 +22,9 @@ from legends.wiring.chainlink import ChainLink
 # Dev-mnemonic index of the Bazaar merchant on the devnet: funded by anvil like indices 0..9,
 # and not one of the suite's roles, so a purchase from it is a purchase from someone else.
 MERCHANT_INDEX = 5
+# The patrons: dev keys 6..8, funded with ETH by anvil; three, because A Busy Stall needs
+# sales to three different buyers.
+PATRON_INDICES = (6, 7, 8)
 
 
 @cache
@@ -29,14 +32,20 @@ def devnet_merchant() -> Any:  # a LocalAccount (eth-* types stay in chain/)
     return dev_account(MERCHANT_INDEX)  # HD derivation is slow: once per process
 
 
+@cache
+def devnet_patrons() -> tuple[Any, ...]:
+    return tuple(dev_account(i) for i in PATRON_INDICES)
+
+
 def cast_for(link: ChainLink) -> Cast:
     """The admin plays the caravan master, reviewer and council elder; the merchant is its own
     dev key on the devnet and the admin elsewhere (no extra secret to manage)."""
     admin = link.signers.deployer.address
     if link.network != "devnet":
-        return Cast(admin=admin, merchant=admin)
+        return Cast(admin=admin, merchant=admin, patrons=(admin,))
     merchant = link.tx.add_signer(devnet_merchant())
-    return Cast(admin=admin, merchant=merchant)
+    patrons = tuple(link.tx.add_signer(account) for account in devnet_patrons())
+    return Cast(admin=admin, merchant=merchant, patrons=patrons)
 
 
 def since(manifest: Manifest) -> int:

@@ -5,7 +5,9 @@ Every tick (~2 s) it
   caravan's reward), junk is rejected — an empty content hash, or one already seen;
 - keeps the caravan's purse full: a new caravan arrives when the budget runs low;
 - keeps the council sitting: when no proposal is open the elder tables the next motion, and its
-  motions that passed are queued and, after the timelock, executed.
+  motions that passed are queued and, after the timelock, executed;
+- lets the patrons (``legends.workers.patrons``) label, license, buy and ask for a fresh motion
+  for the players who need someone else.
 
 Everything is found on chain (events since the caretaker's own cursor, and the contracts'
 views), so a restart simply reads again; a label someone else reviewed meanwhile reverts
@@ -30,6 +32,7 @@ from legends.db import get_db
 from legends.wiring.chainlink import get_chain
 from legends.wiring.npcs import cast_for, since
 from legends.workers.locks import run_as_only_one
+from legends.workers.patrons import Patrons
 from legends.workers.threads import start_daemon
 
 log = logging.getLogger(__name__)
@@ -66,6 +69,7 @@ class Caretaker:
         self.queue: dict[int, Review] = {}  # label id -> review still to send
         self.seen: set[bytes] = set()  # content hashes brought to any caravan
         self.council: set[int] = set()  # the elder's proposals not yet settled
+        self.patrons = Patrons(suite, cast, since_block)
 
     def tick(self) -> list[str]:
         """One round; returns what it did. Chain errors propagate (the runner retries)."""
@@ -76,6 +80,7 @@ class Caretaker:
         done += ensure_caravan(self.suite, self.cast, self.stock, census)
         done += self._settle_council()
         done += ensure_proposal(self.suite, self.cast)
+        done += self.patrons.tick()
         return done
 
     # -- reading ------------------------------------------------------------------------------
