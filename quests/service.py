@@ -130,7 +130,7 @@ def state_to_read(session: Session, player: Player, now: datetime) -> dict[str, 
     what opening the quest log reads from the chain."""
     catalog = catalog_of(session)
     journey = Journey(session, catalog, player, now)
-    wanted = {}
+    wanted: dict[str, Checks] = {}
     for quest in catalog:
         checks = quest.state_checks()
         if checks and journey.current(quest)[1].status in (Status.AVAILABLE, Status.IN_PROGRESS):
@@ -139,10 +139,13 @@ def state_to_read(session: Session, player: Player, now: datetime) -> dict[str, 
 
 
 def observe_state(session: Session, player: Player, readings: list[StateReading], now: datetime, *,
-                  sink: CompletionSink | None = None) -> list[Completion]:
-    """Judge fresh readings against every open quest that checks them (the quest log's read)."""
+                  only: str | None = None, sink: CompletionSink | None = None) -> list[Completion]:
+    """Judge fresh readings against every open quest that checks them (the quest log's read),
+    or ``only`` that quest."""
     done: list[Completion] = []
     for quest_id, checks in state_to_read(session, player, now).items():
+        if only is not None and quest_id != only:
+            continue
         mine = [r for r in readings if (r.check, r.token_id) in checks]
         if mine:
             catalog = catalog_of(session)

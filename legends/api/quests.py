@@ -24,14 +24,17 @@ from quests.world import REGION_KEYS
 MAX_ANSWER = 200
 
 
-def observe(player: Player | None) -> None:
-    """Opening the quest log reads the on-chain state the player's open quests check (holding
-    a Sahara ID, a Guardian, the Legend, a balance...) and completes what it satisfies, so an
-    action done in any order is found. An unreachable chain leaves the log as it was."""
+def observe(player: Player | None, quest_id: str | None = None) -> None:
+    """Opening the quest log (or one quest's page: ``quest_id``) reads the on-chain state the
+    player's open quests check (holding a Sahara ID, a Guardian, the Legend, a balance...)
+    and completes what it satisfies, so an action done in any order is found. An unreachable
+    chain leaves the log as it was."""
     if player is None:
         return
     with game_transaction() as db:
         wanted = service.state_to_read(db, player, now())
+    if quest_id is not None:
+        wanted = {q: checks for q, checks in wanted.items() if q == quest_id}
     if not wanted:
         return
     try:
@@ -39,7 +42,7 @@ def observe(player: Player | None) -> None:
     except ChainError:
         return
     with game_transaction() as db:
-        service.observe_state(db, player, readings, now(), sink=sink())
+        service.observe_state(db, player, readings, now(), only=quest_id, sink=sink())
 
 
 @api.get("/quests")
@@ -61,7 +64,7 @@ def quests_index():  # type: ignore[no-untyped-def]
 def quest_show(quest_id: str):  # type: ignore[no-untyped-def]
     player = optional_player()
     _known(quest_id)
-    observe(player)
+    observe(player, quest_id)
     at = now()
     with game_transaction() as db:
         if player is not None:
