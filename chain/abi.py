@@ -166,6 +166,16 @@ class ContractAbi:
             elif kind == "constructor":
                 self.constructor_inputs = tuple(type_of(p) for p in item["inputs"])
 
+    def decode_call(self, data: bytes) -> tuple[str, tuple[Any, ...]] | None:
+        """The function a transaction's input calls, with its decoded arguments (None: not one
+        of this contract's functions)."""
+        for candidates in self.functions.values():
+            for fn in candidates:
+                if data[:4] == fn.selector:
+                    values = abi_decode(list(fn.inputs), data[4:])
+                    return fn.name, tuple(_normalise(k, v) for k, v in zip(fn.inputs, values))
+        return None
+
     def function(self, name: str, arity: int | None = None) -> Function:
         try:
             candidates = self.functions[name]

@@ -3,19 +3,22 @@ referrals. Each view parses input, calls one service function and renders."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 from chain.errors import ChainError
+from chain.store import SqlManifestStore
 from legends.api import api
-from legends.api.errors import ApiError, json_body, string_field
+from legends.api.errors import ApiError, Forbidden, NotFound, json_body, string_field
 from legends.api.play import chain_call, game_transaction, optional_player, sink
 from legends.auth.session import current_player_or_401
 from legends.wiring.completions import sync_rewarded
 from legends.wiring.game import now
 from legends.wiring.state_readings import get_reader
+from legends.wiring.transactions import NotYourTransaction, UnknownTransaction, read_facts
 from quests import service
 from quests.orm import Player
 from quests.overview import quest_detail, quest_list
@@ -120,6 +123,35 @@ def quest_why(quest_id: str):  # type: ignore[no-untyped-def]
     lag = get_reader().indexer_lag()
     with game_transaction() as db:
         return jsonify(service.why(db, player, quest_id, lag, now()))
+
+
+TX_HASH = re.compile(r"^0x[0-9a-fA-F]{64}$")
+
+
+@api.post("/quests/<quest_id>/explain")
+def quest_explain(quest_id: str):  # type: ignore[no-untyped-def]
+    """Explain one of the player's transactions for the quest: a reverted one by its custom
+    error and what to do, a mined one by why it did or did not count."""
+    player = current_player_or_401()
+    tx_hash = string_field(json_body("tx"), "tx", max_length=66) or ""
+    if not TX_HASH.match(tx_hash):
+        raise ApiError("tx must be a transaction hash: 0x and 64 hex digits", field="tx")
+    _known(quest_id)
+    link = current_app.extensions["legends.chain"]
+    tick = float(current_app.config.get("CARETAKER_TICK_SECONDS") or 2.0)
+    with chain_call("read the transaction"):
+        suite = link.suite(SqlManifestStore(current_app.extensions["legends.db"].sessions))
+        try:
+            facts = read_facts(link, suite, tx_hash, player.address, tick_seconds=tick)
+        except UnknownTransaction:
+            raise NotFound("no transaction with this hash on the game's chain", field="tx") from None
+        except NotYourTransaction:
+            raise Forbidden("this transaction was sent by another wallet; explain your own",
+                            field="tx") from None
+        lag, head = get_reader().indexer_lag(), link.rpc.block_number()
+    indexed_to = head - lag if lag is not None else None
+    with game_transaction() as db:
+        return jsonify(service.explain_transaction(db, player, quest_id, facts, indexed_to, now()))
 
 
 @api.post("/checkin")
