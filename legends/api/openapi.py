@@ -133,7 +133,8 @@ PATHS: dict[str, Any] = {
         "One quest in detail", "quests", {**_ok("Quest", _ref("QuestDetail")), **_errors(404)},
         params=[QUEST_ID])},
     "/api/quests/{quest_id}/accept": {"post": _op(
-        "Accept a quest: transactions in later blocks count for it", "quests",
+        "Pin an open quest to the journal (optional: its logs count from its opening block, "
+        "accepted or not)", "quests",
         {**_ok("Accepted", ACTION), **_errors(401, 404, 409, 503)}, auth=True, params=[QUEST_ID])},
     "/api/quests/{quest_id}/check": {"post": _op(
         "Read the player's on-chain state for the quest's state objectives", "quests",
@@ -141,10 +142,24 @@ PATHS: dict[str, Any] = {
     "/api/quests/{quest_id}/answer": {"post": _op(
         "Answer the quest's question", "quests",
         {**_ok("Judged", {"allOf": [ACTION, {"type": "object", "properties": {
-            "correct": {"type": "boolean"}}}]}), **_errors(400, 401, 404, 409)},
+            "correct": {"type": "boolean"}}}]}), **_errors(400, 401, 404, 409, 429)},
         auth=True, params=[QUEST_ID],
         body={"type": "object", "required": ["answer"], "properties": {
             "answer": {"type": "string", "maxLength": 200}}})},
+    "/api/quests/{quest_id}/explain": {"post": _op(
+        "Explain one of your transactions for the quest: a reverted one by its custom error and "
+        "what to do, a mined one by why it did or did not count", "quests",
+        {**_ok("Explanation", {"type": "object", "required": ["outcome", "explanation", "next"],
+                               "properties": {
+                                   "tx": {"type": "string"}, "quest_id": {"type": "string"},
+                                   "outcome": {"enum": ["pending", "reverted", "counted", "not_counted"]},
+                                   "explanation": {"type": "string"}, "next": {"type": "string"},
+                                   "error": {"type": ["object", "null"]},
+                                   "events": {"type": "array", "items": OBJ}}}),
+         **_errors(400, 401, 403, 404, 503)},
+        auth=True, params=[QUEST_ID],
+        body={"type": "object", "required": ["tx"], "properties": {
+            "tx": {"type": "string", "pattern": "^0x[0-9a-fA-F]{64}$"}}})},
     "/api/quests/{quest_id}/why": {"get": _op(
         "Why the quest is (not yet) complete, the evidence seen and the indexer's lag", "quests",
         {**_ok("Report", _ref("Why")), **_errors(401, 404)}, auth=True, params=[QUEST_ID])},
