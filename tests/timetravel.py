@@ -26,7 +26,7 @@ class TravelClock:
         self.offset += timedelta(**delta)
         at = self.now()
         if self.rpc is not None:
-            head = int(self.rpc.block("latest")["timestamp"], 16)
+            head = self.rpc.block("latest").timestamp
             # Block timestamps only go forward: never set one at or before the head's.
             self.rpc.request("evm_setNextBlockTimestamp", [max(int(at.timestamp()), head + 1)])
             self.rpc.request("evm_mine", [])

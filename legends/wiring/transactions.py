@@ -27,17 +27,16 @@ class NotYourTransaction(PermissionError):
 def read_facts(link: ChainLink, suite: Suite, tx_hash: str, player: str, *,
                tick_seconds: float = CARETAKER_TICK_SECONDS) -> TxFacts:
     rpc = link.rpc
-    tx = rpc.request("eth_getTransactionByHash", [tx_hash])
-    if not tx:
+    tx = rpc.transaction(tx_hash)
+    if tx is None:
         raise UnknownTransaction(tx_hash)
-    sender = tx["from"]
+    sender, to, data = tx[0], tx[1] or "", tx[2]
     if sender.lower() != player.lower():
         raise NotYourTransaction(tx_hash)
     receipt = rpc.receipt(tx_hash)
     if receipt is None:
         return TxFacts(tx_hash, sender, mined=False)
     contracts = suite.by_address()
-    to, data = tx.get("to") or "", bytes.fromhex((tx.get("input") or "0x")[2:])
     called = contracts.get(to.lower())
     call = called.abi.decode_call(data) if called else None
     facts: dict[str, Any] = {"contract": called.abi.name if called else None,
@@ -48,8 +47,8 @@ def read_facts(link: ChainLink, suite: Suite, tx_hash: str, player: str, *,
         context = _context(suite, player, revert.error, call, tick_seconds)
         return TxFacts(tx_hash, sender, mined=True, reverted=True, error=revert.error,
                        error_args=_plain(revert.args_by_name), context=context, **facts)
-    block = rpc.block(receipt.block_number) or {}
-    timestamp = int(block.get("timestamp", "0x0"), 16)
+    block = rpc.block(receipt.block_number)
+    timestamp = block.timestamp if block else 0
     events = []
     for log in receipt.logs:
         contract = contracts.get(log.address.lower())
