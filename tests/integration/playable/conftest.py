@@ -13,9 +13,18 @@ TABLES: list[list[str]] = []
 @pytest.fixture
 def own_devnet(tmp_path_factory):
     from chain.devnet import Devnet, DevnetConfig
+    from chain.errors import ChainError
 
-    node = Devnet(DevnetConfig(instance_path=tmp_path_factory.mktemp("playable-devnet"), port=free_port()))
-    node.start()
+    for attempt in range(3):  # a free port can be taken by another process before anvil binds it
+        node = Devnet(DevnetConfig(instance_path=tmp_path_factory.mktemp("playable-devnet"),
+                                   port=free_port()))
+        try:
+            node.start()
+            break
+        except ChainError:
+            node.stop()
+            if attempt == 2:
+                raise
     yield node
     node.stop()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from plays import PLAYS, walk
 from timetravel import TravelClock
 from travellers import DONE, World
@@ -21,6 +22,7 @@ from quests.catalog_store import catalog_of
 ORDERS = ("act first", "accept first")
 
 
+@pytest.mark.devnet  # it starts an anvil of its own
 def test_every_quest_is_playable(make_app, own_devnet, report_table):
     app = make_app(CHAIN_RPC_URL=own_devnet.config.url)
     clock = TravelClock(JsonRpcChain(own_devnet.config.url))
