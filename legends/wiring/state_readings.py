@@ -55,14 +55,17 @@ class ChainReader:
         return max(0, head - cursor)
 
     def readings(self, address: str, checks: Iterable[tuple[str, int | None]]) -> list[StateReading]:
-        suite = self.link.suite(SqlManifestStore(self.sessions))
+        store = SqlManifestStore(self.sessions)
+        suite, manifest = self.link.suite(store), self.link.manifest(store)
         block = self.head_block()
-        return [StateReading(check, read(suite, check, token_id, address), token_id, block)
+        since = min((e.block for e in manifest.entries.values()), default=0)
+        return [StateReading(check, read(suite, check, token_id, address, since), token_id, block)
                 for check, token_id in sorted(checks, key=lambda c: (c[0], c[1] or 0))]
 
 
-def read(suite: Suite, check: str, token_id: int | None, address: str) -> int:
-    """One state check (the names of ``quests.objectives.state.CHECKS``) for ``address``."""
+def read(suite: Suite, check: str, token_id: int | None, address: str, since: int = 0) -> int:
+    """One state check (the names of ``quests.objectives.state.CHECKS``) for ``address``;
+    ``since`` is the suite's first block (where a count of the player's logs starts)."""
     if check == "sahara_balance":
         return suite.token.balance_of(address)
     if check == "staked":
@@ -75,7 +78,7 @@ def read(suite: Suite, check: str, token_id: int | None, address: str) -> int:
         return int(suite.data.call("acceptedCount", address))
     if check == "listings_made":
         # No view counts a seller's listings; their Listed logs do (seller is indexed).
-        return len(event_logs(suite.market, "Listed", 0, None, topic(address)))
+        return len(event_logs(suite.market, "Listed", since, None, topic(address)))
     if check == "has_identity":
         return 1 if suite.identity.id_of(address) else 0
     if check == "owns_token" and token_id is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from plays import PLAYS, walk
+from plays import PLAYS, label, walk
 from timetravel import TravelClock
 from travellers import DONE, World
 
@@ -69,11 +69,22 @@ def test_every_quest_is_playable(make_app, own_devnet, report_table):
         world.until(f"the rewards of {quest.id}",
                     lambda q=quest.id: all(t.status(q) == "rewarded" for t in (acting, accepting)),
                     world=False)
+    # A week later, both clocks moved together: the weekly harvest is open again and counts anew.
+    world.travel(days=7)
+    week = time.monotonic()
+    for traveller in (acting, accepting):
+        assert traveller.get("/quests/oasis.weekly-harvest/why")["status"] == "available"
+        label(5)(traveller, world, 0)
+    world.until("next week's harvest", lambda: all(
+        t.status("oasis.weekly-harvest") in DONE for t in (acting, accepting)))
+    rows.append(("oasis.weekly-harvest", "next week", time.monotonic() - week))
     table = [f"{'quest':<26} {'order':<13} {'seconds to completion':>22}"]
     table += [f"{q:<26} {o:<13} {s:>22.2f}" for q, o, s in rows]
     slowest = max(rows, key=lambda row: row[2])
-    table.append(f"{len(catalog)} quests x {len(ORDERS)} orders = {len(rows)} plays completed and "
-                 f"rewarded; slowest: {slowest[0]} ({slowest[1]}) {slowest[2]:.2f} s")
+    plays = len(rows) - 1
+    table.append(f"{len(catalog)} quests x {len(ORDERS)} orders = {plays} plays completed and "
+                 f"rewarded (and a weekly quest again a week later); slowest: {slowest[0]} "
+                 f"({slowest[1]}) {slowest[2]:.2f} s")
     report_table.append(table)
     print("\n".join(table))
-    assert len(rows) == 2 * len(catalog)
+    assert plays == 2 * len(catalog)

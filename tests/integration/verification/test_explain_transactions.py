@@ -143,3 +143,17 @@ def test_bad_explain_requests_name_the_field(world, funded, suite, web, vapp):
     refused({"tx": theirs}, 404, "quest_id", quest="gate.nowhere")
     anonymous = vapp.test_client().post("/api/quests/gate.faucet/explain", json={"tx": theirs})
     assert anonymous.status_code == 401
+
+
+def test_a_listing_made_before_the_bazaar_opened_completes_the_first_listing_from_the_chain(
+        world, funded, suite, web, unlock, make_loop, settle):
+    """A first listing is a once-per-wallet quest for the player: it also completes from the
+    chain (their Listed logs), whatever the order of play."""
+    player = funded[0]
+    client = web(player)
+    suite.market.transact(player, "list", 1, 7, 2 * TOKEN, "ipfs://an-early-stall")
+    settle(make_loop())
+    assert client.get("/api/quests/bazaar.first-listing").get_json()["status"] == "locked"
+    unlock(player, "bazaar")  # the Bazaar opens later (quests finished off chain)
+    page = client.get("/api/quests/bazaar.first-listing").get_json()
+    assert page["status"] == "completed", page
