@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from chain.bindings import Suite
-from chain.npcs import ACTIVE
 from legends.wiring.chainlink import ChainLink
+from legends.wiring.scout import proposal_state
 from quests.evidence import ChainEvent
+from quests.npcs.council import ProposalState
 from quests.receipts import TxFacts
 
 CARETAKER_TICK_SECONDS = 2
@@ -80,7 +81,8 @@ def votable(suite: Suite, player: str, look_back: int = 5) -> int | None:
     council, staking = suite.governance, suite.staking
     newest = int(council.call("proposalCount"))
     for proposal in range(newest, max(0, newest - look_back), -1):
-        if int(council.call("state", proposal)) != ACTIVE or council.call("hasVoted", proposal, player):
+        if proposal_state(suite, proposal) is not ProposalState.ACTIVE or council.call(
+                "hasVoted", proposal, player):
             continue
         if int(staking.call("votingPowerAt", player, int(council.call("proposals", proposal)[1]))):
             return proposal

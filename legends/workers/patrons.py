@@ -10,41 +10,37 @@ Each caretaker tick they read the suite's events since their own cursor and
 - ask the council elder for a fresh motion when a traveller staked after the snapshot of every
   open proposal (their vote would revert ``NoVotingPower``; ``citadel.vote``).
 
-A patron pays at most ``PATRON_BUDGET`` per licence or listing (a stall priced higher waits
-for real customers). Everything is found again on chain after a restart; a second attempt
-reverts (``AlreadyLicensed``, ``DuplicateLabel``...) and is simply dropped.
+Their rules (what they pay, when a motion is needed) are ``quests.npcs.patrons``: a stall
+priced above a patron's budget waits for real customers. Everything is found again on chain
+after a restart; a second attempt reverts (``AlreadyLicensed``, ``DuplicateLabel``...) and is simply dropped.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 
 from chain.bindings import Suite
 from chain.errors import ContractRevert
-from chain.npcs import ACTIVE, CARAVAN_SPEC, TOKEN, Cast, event_logs, open_proposal, table_motion
+from chain.npcs import event_logs
+from legends.wiring.scout import open_proposal, proposal_state
+from legends.wiring.upkeep import table_motion
+from quests.npcs.caravan import CARAVAN_SPEC
+from quests.npcs.cast import Cast
+from quests.npcs.council import ProposalState
+from quests.npcs.patrons import (
+    BUYING_PATRONS,
+    LICENSING_PATRONS,
+    LOW_PURSE,
+    PURSE,
+    needs_fresh_motion,
+    patron_label,
+    worth_buying,
+    worth_licensing,
+)
 
 log = logging.getLogger(__name__)
-
-PATRON_BUDGET = 10 * TOKEN  # the most a patron pays for one licence or one listing
-PURSE = 500 * TOKEN  # what a patron is given when its purse runs low
-LOW_PURSE = 50 * TOKEN
 MAX_UINT = 2**256 - 1
-LICENSING_PATRONS, BUYING_PATRONS = 2, 3
-
-
-def worth_buying(price: int) -> bool:
-    """A patron buys a player's listing priced from 1 SAHARA up to its budget (a pure rule)."""
-    return TOKEN <= price <= PATRON_BUDGET
-
-
-def needs_fresh_motion(last_stake_block: int | None, newest_open_snapshot: int | None) -> bool:
-    """A traveller who staked at ``last_stake_block`` can vote on a proposal only if its snapshot
-    is at or after that block: table a new motion when no open one qualifies."""
-    if last_stake_block is None:
-        return False
-    return newest_open_snapshot is None or newest_open_snapshot < last_stake_block
 
 
 @dataclass
@@ -108,17 +104,15 @@ class Patrons:
 
     def _label(self, task: int) -> list[str]:
         patron = self.cast.patrons[0]
-        content = hashlib.sha256(f"a patron's label for task {task}".encode()).digest()
         try:
-            self.suite.data.transact(patron, "submitLabel", task, content)
+            self.suite.data.transact(patron, "submitLabel", task, patron_label(task))
         except ContractRevert as exc:
             log.info("patron could not label task %s: %s", task, exc.error)
             return []
         return [f"a patron labelled task {task}"]
 
     def _license(self, agent: int) -> list[str]:
-        fee = int(self.suite.agents.call("agentInfo", agent)[1])
-        if fee > PATRON_BUDGET:
+        if not worth_licensing(int(self.suite.agents.call("agentInfo", agent)[1])):
             return []
         done = []
         for patron in self.cast.patrons[:LICENSING_PATRONS]:
@@ -147,7 +141,7 @@ class Patrons:
     def _motion(self) -> list[str]:
         newest = open_proposal(self.suite)
         snapshot = None
-        if newest is not None and int(self.suite.governance.call("state", newest)) == ACTIVE:
+        if newest is not None and proposal_state(self.suite, newest) is ProposalState.ACTIVE:
             snapshot = int(self.suite.governance.call("proposals", newest)[1])
         if not needs_fresh_motion(self.last_stake_block, snapshot):
             return []

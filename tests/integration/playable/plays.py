@@ -20,7 +20,7 @@ from typing import Any
 from eth_utils import keccak
 from travellers import TOKEN, Traveller, World, votable
 
-from chain.npcs import STAR_MAP_URI
+from quests.npcs.bazaar import STAR_MAP_URI
 
 ZERO = "0x" + "00" * 20
 Act = Callable[[Traveller, World, int], None]
