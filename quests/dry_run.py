@@ -25,9 +25,11 @@ class DryRun:
     report: dict[str, Any]
 
 
-def dry_run(quest: Quest, progress: QuestProgress, standing: Standing, accepted_block: int | None,
+def dry_run(quest: Quest, progress: QuestProgress, standing: Standing, opening_block: int,
             events: Sequence[ChainEvent], wallet: Player, now: datetime,
             in_window: Callable[[datetime], bool]) -> DryRun:
+    """``opening_block``: the first block whose logs count for the player (the counting rule,
+    docs/world.md: accepted or not, from the block that opened the quest)."""
     why: list[str] = []
     if progress.is_done:
         why.append(f"the player already completed this quest for {progress.period}")
@@ -46,11 +48,8 @@ def dry_run(quest: Quest, progress: QuestProgress, standing: Standing, accepted_
     moved = completes = False
     for event in relevant:
         label = f"{event.contract}.{event.event} (block {event.block_number}, log {event.log_index})"
-        if accepted_block is None and progress.status is not Status.IN_PROGRESS:
-            why.append(f"{label}: the player has not accepted the quest; only blocks after "
-                       "accepting count")
-        elif accepted_block is not None and event.block_number <= accepted_block:
-            why.append(f"{label}: mined at or before the block the quest was accepted in (#{accepted_block})")
+        if event.block_number < opening_block:
+            why.append(f"{label}: mined before the quest opened to the player (block #{opening_block})")
             continue
         if not in_window(event.at):
             why.append(f"{label}: falls outside the quest's campaign window")

@@ -44,8 +44,8 @@ def dry_run_quest(body: DryRunBody):  # type: ignore[no-untyped-def]
         if player is None:
             raise NotFound(f"{address} has never signed in", field="player")
         journey = Journey(db, catalog, player, at)
-        row, progress = journey.current(quest)
-        result = dry_run(quest, progress, journey.standing(quest), row.accepted_block if row else None,
+        _, progress = journey.current(quest)
+        result = dry_run(quest, progress, journey.standing(quest), journey.opening_block(quest),
                          events, journey.wallet, at, lambda t: journey.calendar.counts(quest.id, t))
     return reply(DryRunResult, {"quest_id": quest.id, "tx_hash": tx_hash, "player": player.address,
                     "status": receipt.status, "counts": result.counts, "completes": result.completes,

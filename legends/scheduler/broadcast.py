@@ -1,22 +1,23 @@
-"""Announcements to every connected player, over the app's Socket.IO (through the Redis
-message queue when REDIS_URL is set, so a scheduler process reaches the web processes).
-The one place the scheduler talks to players: the realtime event log takes over here."""
+"""Announcements to everybody (signed in or not): the one place the scheduler talks to
+players. They are public events of the realtime event log (``legends.realtime.events``),
+written in the job's own transaction, so an announcement goes out only if the job's work
+committed, and a client that was offline reads it back on reconnect. The event log sends
+them after the commit, through Redis when REDIS_URL is set (the scheduler process emits
+write-only, like the other worker processes)."""
 
 from __future__ import annotations
 
-import logging
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-log = logging.getLogger(__name__)
-NAMESPACE = "/"
+from legends.realtime.events import announce as record_announcement
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
-def announce(payload: dict[str, Any]) -> None:
-    from legends.extensions import socketio
-
-    if socketio.server is None:
-        return
-    try:
-        socketio.emit("announcement", payload, namespace=NAMESPACE)
-    except Exception:  # best effort: what happened is in the database either way
-        log.exception("could not broadcast %s", payload.get("kind"))
+def announce(session: Session, message: str, kind: str, at: datetime | None = None,
+             **details: Any) -> None:
+    """Log a public ``announcement`` event: ``message`` (what a player reads, as for
+    ``legends realtime announce``) and ``kind`` (what happened: ``campaign.opened``...)."""
+    record_announcement(session, message, at, kind=kind, **details)

@@ -16,7 +16,10 @@ def scheduler(ctx: click.Context) -> None:
 
     One scheduler runs per database (a lock enforces it): while this process runs, the one
     inside `legends up` stands by."""
+    from legends.realtime import emit_through_queue
     from legends.scheduler.runner import run_scheduler
     from legends.workers.threads import run_in_foreground
 
-    run_in_foreground(make_app(ctx), run_scheduler, "scheduler", click.echo)
+    app = make_app(ctx)
+    emit_through_queue(app)  # announcements go out through Redis: no socket is served here
+    run_in_foreground(app, run_scheduler, "scheduler", click.echo)

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from legends.auth.store import SignInNonce
+from legends.realtime import purge_events
 from legends.scheduler.broadcast import announce
 from legends.scheduler.store import JobRun
 from legends.wiring.campaigns import pay_window
@@ -32,7 +33,6 @@ _app: Flask | None = None
 
 NONCE_KEEP = timedelta(hours=1)  # expired nonces linger an hour (for the sign-in errors)
 RUNS_KEEP = timedelta(days=30)
-REALTIME_KEEP = timedelta(days=7)
 
 
 def bind(app: Flask) -> None:
@@ -61,8 +61,8 @@ def open_campaign(campaign_id: int) -> None:
             return
         campaign = campaign_service.get(db, campaign_id)
         detail.update(campaign=campaign.name, quests=[q.quest_id for q in campaign.quests])
-    announce({"kind": "campaign.opened", "campaign_id": campaign_id,
-              "text": f"{detail['campaign']} has begun", "quests": detail["quests"]})
+        announce(db, f"{campaign.name} has begun", "campaign.opened", now,
+                 campaign_id=campaign_id, quests=detail["quests"])
 
 
 def close_campaign(campaign_id: int) -> None:
@@ -71,7 +71,7 @@ def close_campaign(campaign_id: int) -> None:
             detail["outcome"] = "skipped"
             return
         detail["campaign"] = campaign_service.get(db, campaign_id).name
-    announce({"kind": "campaign.closed", "campaign_id": campaign_id, "text": f"{detail['campaign']} is over"})
+        announce(db, f"{detail['campaign']} is over", "campaign.closed", now, campaign_id=campaign_id)
 
 
 def close_window(campaign_id: int, position: int) -> None:
@@ -83,8 +83,10 @@ def close_window(campaign_id: int, position: int) -> None:
         if not result["paid"]:
             detail["outcome"] = "skipped"
             return
-    announce({"kind": "leaderboard.closed", "campaign_id": campaign_id, "window": position,
-              "winners": detail["winners"]})
+        name = campaign_service.get(db, campaign_id).name
+        announce(db, f"{name}: leaderboard window {position} is closed and its prizes are on their way",
+                 "leaderboard.closed", now, campaign_id=campaign_id, window=position,
+                 winners=result["winners"])
 
 
 def send_announcement(announcement_id: int) -> None:
@@ -96,7 +98,7 @@ def send_announcement(announcement_id: int) -> None:
             return
         note.sent_at = now
         detail.update(campaign_id=note.campaign_id, text=note.text)
-    announce({"kind": "announcement", "campaign_id": detail["campaign_id"], "text": detail["text"]})
+        announce(db, note.text, "announcement", now, campaign_id=note.campaign_id)
 
 
 def reset_recurring(recurrence: str) -> None:
@@ -111,31 +113,18 @@ def reset_recurring(recurrence: str) -> None:
             detail.update(outcome="skipped", period=period)
             return
         detail["period"] = period
-    announce({"kind": "quests.reset", "recurrence": kind.value, "period": period})
+        announce(db, f"{kind.value.capitalize()} quests start afresh", "quests.reset", now,
+                 recurrence=kind.value, period=period)
 
 
 def housekeeping() -> None:
-    """Expired sign-in nonces, old realtime events (once that table exists), old run rows.
-    Sessions are signed cookies: nothing of them is stored, so none go stale here."""
+    """Expired sign-in nonces, the realtime event log past REALTIME_RETENTION_DAYS, old run
+    rows. Sessions are signed cookies: nothing of them is stored, so none go stale here."""
     with _work("housekeeping") as (db, now, detail):
         nonces = db.execute(delete(SignInNonce).where(SignInNonce.expires_at < now - NONCE_KEEP))
         runs = db.execute(delete(JobRun).where(JobRun.ran_at < now - RUNS_KEEP))
-        detail.update(nonces=nonces.rowcount, runs=runs.rowcount, realtime_events=_old_events(db, now))
-
-
-def _old_events(db: Session, now: datetime) -> int | None:
-    from sqlalchemy import text
-
-    tables = inspect(db.connection()).get_table_names()
-    if "realtime_event" not in tables:
-        return None
-    columns = {c["name"] for c in inspect(db.connection()).get_columns("realtime_event")}
-    column = next((c for c in ("created_at", "at", "emitted_at") if c in columns), None)
-    if column is None:
-        return None
-    result = db.execute(text(f"DELETE FROM realtime_event WHERE {column} < :before"),
-                        {"before": now - REALTIME_KEEP})
-    return result.rowcount
+        detail.update(nonces=nonces.rowcount, runs=runs.rowcount,
+                      realtime_events=purge_events(db, now))
 
 
 def reconcile() -> None:

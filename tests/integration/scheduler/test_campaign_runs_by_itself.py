@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from admin_support import OTHER_KEY, PLAYER_KEY, sign_in
 from sqlalchemy import select
 
+from legends.realtime.store import PUBLIC, RealtimeEvent
+from legends.scheduler.store import JobRun
 from nft.store import RewardGrant
 from quests.campaign_store import Campaign
 
@@ -35,6 +37,14 @@ def prizes(app) -> list[RewardGrant]:  # type: ignore[no-untyped-def]
         return list(session.scalars(select(RewardGrant).where(RewardGrant.source.startswith("campaign:"))))
 
 
+def announcements(app) -> list[RealtimeEvent]:  # type: ignore[no-untyped-def]
+    """The public announcements in the realtime event log, in order."""
+    with app.extensions["legends.db"].sessions() as session:
+        return list(session.scalars(select(RealtimeEvent).where(
+            RealtimeEvent.stream == PUBLIC, RealtimeEvent.type == "announcement")
+            .order_by(RealtimeEvent.offset)))
+
+
 def test_a_scheduled_campaign_opens_resets_pays_its_week_once_and_closes(sched_app, driver, admin):
     created = admin.post("/api/admin/campaigns", json=SEASON)
     assert created.status_code == 201, created.get_json()
@@ -56,6 +66,9 @@ def test_a_scheduled_campaign_opens_resets_pays_its_week_once_and_closes(sched_a
 
     driver.travel_to(at(1))  # the season opens
     driver.wait_for(f"campaign:{cid}:open", outcome="done")
+    opened = announcements(sched_app)[-1].payload
+    assert opened == {"message": "Season of Dunes has begun", "kind": "campaign.opened",
+                      "campaign_id": cid, "quests": [DAILY, "gate.faucet"]}
     assert quest(alice)["status"] == "available" and quest(alice, "gate.faucet")["status"] == "available"
     assert alice.post("/api/checkin").status_code == 201
     assert quest(alice)["status"] in ("completed", "rewarded")
@@ -72,6 +85,9 @@ def test_a_scheduled_campaign_opens_resets_pays_its_week_once_and_closes(sched_a
     driver.travel_to(at(2, hour=9))
     sent = driver.wait_for("announcement:1", outcome="done")
     assert sent[0].detail["text"] == "Double dunes today!"
+    said = [e for e in announcements(sched_app) if e.payload["kind"] == "announcement"]
+    assert [(e.payload["message"], e.payload["campaign_id"], e.created_at) for e in said] == [
+        ("Double dunes today!", cid, at(2, hour=9))]  # logged at the game clock's time
 
     driver.travel_to(at(8))  # the week closes: alice (20 XP) beats bob (10 XP)
     driver.wait_for(f"campaign:{cid}:window:0", outcome="done")
@@ -97,3 +113,32 @@ def test_a_scheduled_campaign_opens_resets_pays_its_week_once_and_closes(sched_a
         assert session.get(Campaign, cid).status == "ended"
     for job_id in (f"campaign:{cid}:open", f"campaign:{cid}:close", "announcement:1"):
         assert len(driver.runs(job_id)) == 1, job_id
+    # Every scheduled word to the players is in the event log once, for clients to replay
+    # (the opening, eight days ago, is past REALTIME_RETENTION_DAYS: housekeeping purged it).
+    told = [(e.payload["kind"], e.payload["message"]) for e in announcements(sched_app)
+            if e.payload["kind"] != "quests.reset"]
+    assert told == [("announcement", "Double dunes today!"),
+                    ("leaderboard.closed", "Season of Dunes: leaderboard window 0 is closed and its "
+                                           "prizes are on their way"),
+                    ("campaign.closed", "Season of Dunes is over")]
+    assert any(e.payload["kind"] == "quests.reset" and e.payload["period"] == "2026-12-08"
+               for e in announcements(sched_app))
+
+
+def test_housekeeping_purges_the_realtime_event_log_past_its_retention(sched_app):
+    from datetime import timedelta
+
+    from legends.realtime.events import announce
+    from legends.scheduler import jobs
+
+    now = sched_app.extensions["legends.clock"].now()
+    days = float(sched_app.config["REALTIME_RETENTION_DAYS"])
+    with sched_app.extensions["legends.db"].sessions.begin() as session:
+        announce(session, "long ago", now - timedelta(days=days + 1))
+        announce(session, "yesterday", now - timedelta(days=1))
+    jobs.bind(sched_app)
+    jobs.housekeeping()
+    assert [e.payload["message"] for e in announcements(sched_app)] == ["yesterday"]
+    with sched_app.extensions["legends.db"].sessions() as session:
+        run = session.scalars(select(JobRun).where(JobRun.job_id == "housekeeping")).one()
+    assert run.outcome == "done" and run.detail["realtime_events"] == 1
