@@ -34,6 +34,7 @@ class Config:
     CHAIN_NETWORK = "devnet"
     CHAIN_RPC_URL: str | None = None  # None on the devnet: the bundled anvil
     CHAIN_SIGNER_KEY: str | None = None
+    BROWSER_RPC_URL: str | None = None  # None: CHAIN_RPC_URL (what players' browsers call)
     DEVNET_PORT = 8545
     DEVNET_CHAIN_ID = 31337
     DEVNET_BLOCK_TIME: float | None = None

@@ -1,0 +1,44 @@
+"""``GET /api/chain``: what the browser needs to send transactions itself — the chain id,
+the RPC URL for the browser, and the address and ABI of each contract of the suite (read
+from the deployment manifest and the compiled artifacts, never pasted by hand)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from flask import jsonify
+
+from chain import artifacts
+from chain.store import SqlManifestStore
+from legends.api import api
+from legends.api.inventory import from_chain
+from legends.api.play import Unavailable
+from legends.auth.session import deployment_chain_id
+from legends.db import get_db
+from legends.pages.site import browser_rpc_url
+from legends.wiring.chainlink import get_chain
+
+
+@cache
+def _abis() -> dict[str, list[dict[str, Any]]]:
+    return {name: art.raw_abi for name, art in artifacts.load_suite().items()}
+
+
+@api.get("/chain")
+def chain_info():  # type: ignore[no-untyped-def]
+    link = get_chain()
+    manifest = from_chain(lambda: link.manifest(SqlManifestStore(get_db().sessions)))
+    if not manifest.complete:
+        raise Unavailable("the contract suite is not deployed on this chain yet; run `legends deploy`",
+                          field="chain")
+    abis = _abis()
+    chain_id = deployment_chain_id()
+    return jsonify({
+        "chain_id": chain_id, "chain_id_hex": hex(chain_id), "network": link.network,
+        "chain_name": "Sahara Legends devnet" if link.network == "devnet" else f"chain {chain_id}",
+        "rpc_url": browser_rpc_url(), "currency": {"name": "Ether", "symbol": "ETH", "decimals": 18},
+        "tx_page": "/tx/", "suite_version": manifest.version,
+        "contracts": {name: {"address": address, "abi": abis[name]}
+                      for name, address in manifest.addresses.items() if name in abis},
+    })
