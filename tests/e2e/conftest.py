@@ -76,6 +76,16 @@ class Game:
         needed = set().union(*(r.unlock_after for r in REGIONS[:keys.index(region) + 1]))
         self.finish(address, *sorted(needed))
 
+    def helper(self) -> str:
+        """A dev account with gas that is no role of the suite (dev index 7), to act as
+        another traveller."""
+        from chain.accounts import dev_account
+
+        with self.app.app_context():
+            from legends.wiring.chainlink import get_chain
+
+            return get_chain().tx.add_signer(dev_account(7))
+
     def fund(self, address: str, sahara: int = 0, eth: int = 1) -> None:
         """Gas and SAHARA for a player (the deployer holds the minter role)."""
         self.rpc("anvil_setBalance", [address, hex(eth * TOKEN)])

@@ -65,10 +65,22 @@ export async function signOut() {
   window.location.assign("/");
 }
 
+let opened = [];
+let openedTimer = null;
+
 function liveToasts(event) {
   const title = event.title || event.quest_id;
+  if (event.type === "quest.available") {  // several open at once: one toast names them
+    opened.push(title);
+    clearTimeout(openedTimer);
+    openedTimer = setTimeout(() => {
+      toast(opened.length === 1 ? `A new quest opened: ${opened[0]}` : `${opened.length} new quests opened: ` +
+        `${opened.slice(0, 3).join(", ")}${opened.length > 3 ? "…" : ""}`, "info");
+      opened = [];
+    }, 300);
+    return;
+  }
   if (event.type === "quest.completed") toast(`Quest completed: ${title}`, "success");
-  else if (event.type === "quest.available") toast(`A new quest opened: ${title}`, "info");
   else if (event.type === "reward.minted") {
     const count = (event.grants || []).filter((g) => Number(g.token_id) > 0).length;
     toast(count ? "Your reward arrived: new shards in your pack" : "Your reward arrived", "success");
@@ -94,6 +106,11 @@ export async function boot() {
   }
   paintBar();
   onLive(liveToasts);
+  let stale = null;
+  onLive(() => {  // XP in the bar follows completions and rewards
+    clearTimeout(stale);
+    stale = setTimeout(async () => { if (state.me) { state.me = (await whoAmI()) || state.me; paintBar(); } }, 400);
+  });
   startLive({ player: state.me });
   chainInfo().catch(() => {});
   return state;

@@ -26,6 +26,7 @@ export function toast(message, kind = "info", timeout = 6000) {
   if (!box) return;
   const item = el("div", { class: `toast ${kind}` }, message);
   box.append(item);
+  while (box.children.length > 3) box.firstElementChild.remove(); // the newest few, never a wall
   setTimeout(() => item.remove(), timeout);
 }
 

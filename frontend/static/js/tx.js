@@ -1,0 +1,4 @@
+// The transaction page is drawn by the server; this module only runs the shared bar.
+import { boot } from "./app.js";
+
+await boot();
