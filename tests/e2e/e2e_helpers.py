@@ -24,13 +24,19 @@ def shoot(page, name: str, full_page: bool = True) -> Path:
     return path
 
 
+def visit(page, path: str) -> None:
+    """Open a page and wait until its module has attached its handlers."""
+    page.goto(path)
+    page.locator("body[data-ready]").wait_for(state="attached")
+
+
 def me(page) -> str:
     return page.evaluate("async () => (await (await fetch('/api/me')).json()).address")
 
 
 def sign_in_with_burner(page) -> str:
     """Landing -> a new burner -> sign in; returns the player's address."""
-    page.goto("/")
+    visit(page, "/")
     page.get_by_role("button", name="Create a burner wallet").click()
     page.get_by_role("button", name=re.compile("^Sign in as")).click()
     page.get_by_text("Welcome, traveller").wait_for()

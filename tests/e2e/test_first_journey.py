@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 
-from e2e_helpers import shoot, wait_done
+from e2e_helpers import shoot, visit, wait_done
 
 
 def test_a_new_player_reaches_a_first_shard_in_a_few_clicks(page, game):
@@ -18,7 +18,7 @@ def test_a_new_player_reaches_a_first_shard_in_a_few_clicks(page, game):
         clicks += 1
 
     started = time.monotonic()
-    page.goto("/")
+    visit(page, "/")
     page.get_by_text("Start your journey").wait_for()
     shoot(page, "landing")
     click(page.get_by_role("button", name="Create a burner wallet"))

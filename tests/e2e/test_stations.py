@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e_helpers import shoot, sign_in_with_burner, wait_done
+from e2e_helpers import shoot, sign_in_with_burner, visit, wait_done
 
 TOKEN = 10**18
 
@@ -15,7 +15,7 @@ def enter(page, game, region: str, sahara: int = 0) -> str:
     address = sign_in_with_burner(page)
     game.open_region(address, region)
     game.fund(address, sahara=sahara)
-    page.goto(f"/regions/{region}")
+    visit(page, f"/regions/{region}")
     page.locator("[data-quest-panel] [data-quest]").first.wait_for()
     return address
 

@@ -150,6 +150,7 @@ export function explainError(err) {
     const detail = meaning ? meaning(found.args || {}) : `${found.name}${describeArgs(found.args)}`;
     return `The transaction was reverted: ${found.name} — ${detail}.`;
   }
+  if (err.code === "UNKNOWN_ERROR" && err.error && err.error.message) return `Your wallet reported: ${err.error.message}`;
   if (err.code === "CALL_EXCEPTION") return `The transaction was reverted${err.reason ? `: ${err.reason}` : ""}.`;
   if (err.code === "NETWORK_ERROR" || /failed to fetch|could not detect network/i.test(text)) {
     return "The chain cannot be reached right now; try again in a moment.";

@@ -5,6 +5,7 @@ import { get } from "./api.js";
 import { sahara } from "./chain.js";
 import { onLive } from "./live.js";
 import { $, act, el, say, txLink } from "./ui.js";
+import { ready } from "./ui.js";
 
 const state = await boot();
 const out = $("[data-craft-message]");
@@ -52,3 +53,4 @@ async function load() {
 let pending = null;
 onLive(() => { clearTimeout(pending); pending = setTimeout(() => load().catch(() => {}), 200); });
 load().catch((err) => say("[data-inventory-message]", err.message, "error"));
+ready();

@@ -2,6 +2,7 @@
 import { boot, paintBar, signIn, state } from "./app.js";
 import { $, act, el, say } from "./ui.js";
 import { InjectedWallet, burnerKey, createBurner, discover, forgetBurner } from "./wallet.js";
+import { ready } from "./ui.js";
 
 const out = $("[data-connect-message]");
 const signInButton = $("[data-sign-in]");
@@ -70,3 +71,4 @@ const ref = new URLSearchParams(window.location.search).get("ref");
 if (ref) $("[data-referral]").value = ref;
 
 boot().then(() => { refresh(); listWallets(); });
+ready();

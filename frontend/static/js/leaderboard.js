@@ -3,6 +3,7 @@ import { boot } from "./app.js";
 import { get } from "./api.js";
 import { onLive } from "./live.js";
 import { $, $$, el, short } from "./ui.js";
+import { ready } from "./ui.js";
 
 let board = "xp";
 let period = "week";
@@ -30,3 +31,4 @@ tabs("board", (v) => { board = v; });
 tabs("period", (v) => { period = v; });
 onLive((event) => { if (event.type === "leaderboard.changed" || event.type === "quest.completed") load().catch(() => {}); });
 load().catch(() => {});
+ready();

@@ -3,6 +3,7 @@ import { boot } from "./app.js";
 import { get } from "./api.js";
 import { onLive } from "./live.js";
 import { $, $$, statusText } from "./ui.js";
+import { ready } from "./ui.js";
 
 async function repaint() {
   const world = await get("/api/world");
@@ -32,3 +33,4 @@ await boot();
 let pending = null;
 onLive(() => { clearTimeout(pending); pending = setTimeout(() => repaint().catch(() => {}), 200); });
 $$(".desert .place").forEach((place) => place.setAttribute("tabindex", "0"));
+ready();

@@ -3,6 +3,7 @@ import { boot } from "./app.js";
 import { get } from "./api.js";
 import { onLive } from "./live.js";
 import { $, say, toast } from "./ui.js";
+import { ready } from "./ui.js";
 
 const state = await boot();
 
@@ -36,3 +37,4 @@ $("[data-copy]").addEventListener("click", async () => {
 });
 onLive(() => load().catch(() => {}));
 load().catch((err) => say("[data-profile-message]", err.message, "error"));
+ready();

@@ -4,6 +4,7 @@ import { boot } from "./app.js";
 import { get, post } from "./api.js";
 import { onLive } from "./live.js";
 import { $, act, el, rewardText, say, statusText, txLink } from "./ui.js";
+import { ready } from "./ui.js";
 
 const box = $("[data-quest-detail]");
 const id = box.dataset.questDetail;
@@ -66,7 +67,7 @@ async function load() {
   const why = state.me ? await get(`/api/quests/${id}/why`).catch(() => null) : null;
   const out = el("p", { class: "message", role: "status" });
   document.title = `${detail.title} · Sahara Legends`;
-  box.replaceChildren(
+  box.replaceChildren(...[
     el("p", { class: "crumb" }, el("a", { href: "/quests" }, "Quest log"), " › ", el("a", { href: `/regions/${detail.region}` }, detail.region)),
     el("h1", {}, detail.title, " ", el("span", { class: `badge ${detail.status}`, "data-status": detail.status }, statusText(detail.status))),
     el("p", { class: "story" }, detail.story),
@@ -78,9 +79,10 @@ async function load() {
     evidence(why),
     detail.completed_at ? el("p", { class: "small" }, `Completed ${new Date(detail.completed_at).toLocaleString()}`,
       detail.rewarded_at ? ` · rewarded ${new Date(detail.rewarded_at).toLocaleString()}` : " · reward on its way") : null,
-    actions(detail, out), out);
+    actions(detail, out), out].filter(Boolean));
   box.classList.toggle("done", ["completed", "rewarded"].includes(detail.status));
 }
 
 onLive(() => load().catch(() => {}));
 load().catch((err) => box.replaceChildren(el("p", { class: "message error" }, err.message)));
+ready();

@@ -3,6 +3,7 @@ import { boot } from "./app.js";
 import { get } from "./api.js";
 import { onLive } from "./live.js";
 import { $, $$, el, rewardText, say, statusText } from "./ui.js";
+import { ready } from "./ui.js";
 
 const NAMES = { gate: "The Gate", oasis: "The Data Oasis", forge: "The Agent Forge", bazaar: "The Bazaar", citadel: "The Citadel" };
 let filter = "all";
@@ -43,3 +44,4 @@ $$("[data-filter]").forEach((button) => button.addEventListener("click", () => {
 await boot();
 onLive(() => load().catch(() => {}));
 load().catch((err) => say("[data-log-message]", err.message, "error"));
+ready();

@@ -2,6 +2,7 @@
 import { boot } from "./app.js";
 import { get } from "./api.js";
 import { $ } from "./ui.js";
+import { ready } from "./ui.js";
 
 const state = await boot();
 const line = $("[data-owned]");
@@ -12,3 +13,4 @@ if (state.me && line) {
   const held = all.find((t) => t.token_id === id);
   line.textContent = held ? `You hold ${held.balance}.` : "";
 }
+ready();

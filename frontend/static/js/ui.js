@@ -82,3 +82,8 @@ export function rewardText(rewards) {
 }
 
 export const statusText = (status) => String(status || "").replace(/_/g, " ");
+
+// The page's module has attached its handlers (tests and impatient fingers wait for this).
+export function ready() {
+  document.body.setAttribute("data-ready", "");
+}

@@ -4,6 +4,7 @@ import { contract, sahara, send, toWei } from "../chain.js";
 import { mountRegion } from "../region.js";
 import { $, act, el, say, short, txLink } from "../ui.js";
 import { allow } from "./allow.js";
+import { ready } from "../ui.js";
 
 const region = await mountRegion("bazaar");
 const { state } = region;
@@ -89,3 +90,4 @@ split().catch(() => {});
 stalls().catch((err) => say("[data-buy-message]", err.message, "error"));
 strongbox().catch(() => {});
 setInterval(() => strongbox().catch(() => {}), 8000);
+ready();

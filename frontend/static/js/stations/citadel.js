@@ -4,6 +4,7 @@ import { contract, ethers, sahara, send, toWei } from "../chain.js";
 import { mountRegion } from "../region.js";
 import { $, act, el, say, txLink } from "../ui.js";
 import { allow } from "./allow.js";
+import { ready } from "../ui.js";
 
 const region = await mountRegion("citadel");
 const { state } = region;
@@ -101,3 +102,4 @@ propose.addEventListener("submit", (event) => {
 walls().catch((err) => say("[data-stake-message]", err.message, "error"));
 council().catch((err) => say("[data-council-message]", err.message, "error"));
 setInterval(() => { walls().catch(() => {}); council().catch(() => {}); }, 8000);
+ready();

@@ -5,6 +5,7 @@ import { contract, ethers, sahara, send, toWei } from "../chain.js";
 import { mountRegion } from "../region.js";
 import { $, act, el, say, txLink } from "../ui.js";
 import { allow } from "./allow.js";
+import { ready } from "../ui.js";
 
 const region = await mountRegion("forge");
 const { state } = region;
@@ -91,3 +92,4 @@ invoke.addEventListener("submit", (event) => {
 });
 
 oracleCard().catch((err) => say("[data-license-message]", err.message, "error"));
+ready();

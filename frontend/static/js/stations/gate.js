@@ -3,6 +3,7 @@ import { get, post, waitText } from "../api.js";
 import { contract, sahara, send } from "../chain.js";
 import { mountRegion } from "../region.js";
 import { $, act, say, txLink } from "../ui.js";
+import { ready } from "../ui.js";
 
 const region = await mountRegion("gate");
 const { state } = region;
@@ -56,3 +57,4 @@ checkin.addEventListener("click", () => act(checkin, "[data-checkin-message]", a
 
 faucetStatus().catch((err) => say("[data-faucet-status]", err.message, "error"));
 idStatus().catch(() => {});
+ready();

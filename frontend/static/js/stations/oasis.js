@@ -5,6 +5,7 @@ import { contract, ethers, sahara, send, toWei } from "../chain.js";
 import { mountRegion } from "../region.js";
 import { $, act, el, say, txLink } from "../ui.js";
 import { allow } from "./allow.js";
+import { ready } from "../ui.js";
 
 const region = await mountRegion("oasis");
 const { state } = region;
@@ -115,3 +116,4 @@ form.addEventListener("submit", (event) => {
 labelItems().catch((err) => say("[data-label-message]", err.message, "error"));
 myTasks().catch((err) => say("[data-mine-message]", err.message, "error"));
 setInterval(() => myTasks().catch(() => {}), 8000);
+ready();
