@@ -1,5 +1,8 @@
 """``python -m bench [name ...] [--quick] [--port N]``: run benchmarks, print their tables.
 
+``python -m bench scale [--players N] [--quick] [--tiny]`` runs the PostgreSQL scale
+benchmark (named only: its default is a million players).
+
 A benchmark module exposes ``TITLE`` and ``run(quick, *, port=None) -> list[dict]`` (rows as
 in :mod:`bench.common`); list it in :data:`BENCHMARKS` to have it run by default.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import sys
 import time
 
@@ -18,6 +22,7 @@ BENCHMARKS: dict[str, str] = {
     "rewards": "bench.rewards",
     "verification": "bench.verification",
 }
+ON_REQUEST: dict[str, str] = {"scale": "bench.scale"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,14 +32,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small N (CI smoke, < 15 s each)")
     parser.add_argument("--port", type=int, default=None,
                         help="port for the private anvil (default: a free one)")
+    parser.add_argument("--players", type=int, default=None, help="scale: how many players")
+    parser.add_argument("--tiny", action="store_true", help="scale: ~2,000 players (test suite)")
     args = parser.parse_args(argv)
-    unknown = [n for n in args.names if n not in BENCHMARKS]
+    known = {**BENCHMARKS, **ON_REQUEST}
+    unknown = [n for n in args.names if n not in known]
     if unknown:
-        parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(known)}")
     for name in args.names or list(BENCHMARKS):
-        module = importlib.import_module(BENCHMARKS[name])
+        module = importlib.import_module(known[name])
         started = time.perf_counter()
-        rows = module.run(args.quick, port=args.port)
+        accepts = inspect.signature(module.run).parameters
+        extra = {k: v for k, v in (("players", args.players), ("tiny", args.tiny)) if k in accepts}
+        rows = module.run(args.quick, port=args.port, **extra)
         print_table(module.TITLE, rows)
         print(f"({name}: {time.perf_counter() - started:.1f}s{', quick' if args.quick else ''})",
               flush=True)

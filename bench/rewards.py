@@ -24,7 +24,7 @@ from chain.bindings import Suite
 from chain.minter import ChainMinter
 from legends import migrate
 from legends.db import make_engine
-from nft import outbox
+from nft import outbox, outbox_reads
 from nft.ledger import WEI_PER_SAHARA, Grant, GrantKind
 from nft.tokens import SHARD_IDS
 from nft.worker import RewardWorker
@@ -90,8 +90,8 @@ def mint_all(worker: RewardWorker, expected: int) -> tuple[int, int]:
 def check_exactly_once(sessions: sessionmaker, suite: Suite, players: list[str]) -> None:
     """Every player's on-chain balances equal the ledger's confirmed sums."""
     with sessions() as session:
-        totals = outbox.ledger_totals(session)
-        left = {k: v for k, v in outbox.state_counts(session).items() if k != "confirmed"}
+        totals = outbox_reads.ledger_totals(session)
+        left = {k: v for k, v in outbox_reads.state_counts(session).items() if k != "confirmed"}
     if left:
         raise AssertionError(f"grants not confirmed: {left}")
     for player in players:

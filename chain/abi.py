@@ -1,63 +1,93 @@
 """ABI encoding and decoding for the suite's contracts (calls, events, custom errors).
 
-A thin layer over eth-abi: it is several times faster than building web3 Contract
-objects per call, which matters for the reward worker and the indexer.
+A thin layer over eth-abi and eth-utils: it is several times faster than building web3
+Contract objects per call, which matters for the reward worker and the indexer.
+
+Decoded values are shaped once per ABI entry: addresses are checksummed, and structs (and
+views returning several named values) become named tuples with the ABI's names, so callers
+write ``task.remainingBudget`` while ``task[3]`` and tuple unpacking keep working.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import keyword
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
-from eth_utils import keccak, to_checksum_address
+from eth_utils import (
+    abi_to_signature,
+    collapse_if_tuple,
+    event_abi_to_log_topic,
+    function_abi_to_4byte_selector,
+    function_signature_to_4byte_selector,
+    to_checksum_address,
+)
 
 from chain.errors import ContractRevert
 from chain.port import Log
 
-ERROR_STRING = bytes.fromhex("08c379a0")  # Error(string)
-PANIC = bytes.fromhex("4e487b71")  # Panic(uint256)
+ERROR_STRING = function_signature_to_4byte_selector("Error(string)")
+PANIC = function_signature_to_4byte_selector("Panic(uint256)")
+
+# How one decoded value is reshaped; None keeps eth-abi's value as it is (the fast path).
+Shape = Callable[[Any], Any] | None
 
 
-def type_of(param: dict[str, Any]) -> str:
-    """The canonical ABI type string, expanding tuples."""
-    kind = param["type"]
-    if kind.startswith("tuple"):
-        inner = ",".join(type_of(c) for c in param["components"])
-        return f"({inner}){kind[5:]}"
-    return kind
+def _struct_name(param: dict[str, Any], fallback: str) -> str:
+    # internalType reads "struct Governance.Proposal" (or "struct Governance.Proposal[]").
+    internal = param.get("internalType") or ""
+    name = internal.removeprefix("struct ").split("[")[0].rsplit(".", 1)[-1]
+    return name if name.isidentifier() else fallback
 
 
-def _components(kind: str) -> list[str]:
-    """The component types of a tuple type ``(a,(b,c)[],d)``, split at the top level."""
-    parts: list[str] = []
-    depth, start = 0, 1
-    for i, char in enumerate(kind[1:-1], start=1):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "," and depth == 0:
-            parts.append(kind[start:i])
-            start = i + 1
-    last = kind[start:-1]
-    return [*parts, last] if last else parts
+def _named(params: Sequence[dict[str, Any]]) -> bool:
+    names = [p.get("name") or "" for p in params]
+    return (len(set(names)) == len(names)
+            and all(n.isidentifier() and not keyword.iskeyword(n) and not n.startswith("_") for n in names))
 
 
-def _normalise(kind: str, value: Any) -> Any:
-    """Checksum every address, including those inside arrays and tuples (structs)."""
-    if "address" not in kind:
-        return value
-    if kind == "address":
-        return to_checksum_address(value)
-    if kind.endswith("]"):
-        inner = kind[: kind.rindex("[")]
-        return [_normalise(inner, v) for v in value]
-    if kind.startswith("(") and kind.endswith(")"):
-        return tuple(_normalise(k, v) for k, v in zip(_components(kind), value))
-    return value
+class _Structs:
+    """One named-tuple class per struct of a contract, so equal structs share a type."""
+
+    def __init__(self) -> None:
+        self._classes: dict[tuple[str, tuple[str, ...]], type] = {}
+
+    def cls(self, name: str, fields: tuple[str, ...]) -> type:
+        key = (name, fields)
+        if key not in self._classes:
+            self._classes[key] = namedtuple(name, fields)  # type: ignore[misc]
+        return self._classes[key]
+
+    def shape(self, param: dict[str, Any], fallback: str = "Struct") -> Shape:
+        kind = param["type"]
+        if kind.endswith("]"):
+            inner = self.shape({**param, "type": kind[: kind.rindex("[")]}, fallback)
+            return None if inner is None else (lambda values: [inner(v) for v in values])
+        if kind == "tuple":
+            return self.record(param["components"], _struct_name(param, fallback))
+        if kind == "address":
+            return to_checksum_address
+        return None
+
+    def record(self, params: Sequence[dict[str, Any]], name: str) -> Shape:
+        """A tuple of ``params``: a named tuple when every member has a usable name."""
+        shapes = [self.shape(p) for p in params]
+        if _named(params):
+            cls = self.cls(name, tuple(p["name"] for p in params))
+            if not any(shapes):
+                return lambda values: cls(*values)
+            return lambda values: cls(*(s(v) if s else v for s, v in zip(shapes, values)))
+        if not any(shapes):
+            return None
+        return lambda values: tuple(s(v) if s else v for s, v in zip(shapes, values))
+
+
+def _camel(name: str) -> str:
+    return name[:1].upper() + name[1:]
 
 
 @dataclass(frozen=True)
@@ -67,6 +97,8 @@ class Function:
     outputs: tuple[str, ...]
     selector: bytes
     mutability: str
+    shapes: tuple[Shape, ...] = field(default=(), compare=False, repr=False)
+    result: Shape = field(default=None, compare=False, repr=False)
 
     def encode(self, args: Sequence[Any]) -> bytes:
         if len(args) != len(self.inputs):
@@ -74,10 +106,12 @@ class Function:
         return self.selector + abi_encode(list(self.inputs), list(args))
 
     def decode(self, data: bytes) -> Any:
-        values = [_normalise(k, v) for k, v in zip(self.outputs, abi_decode(self.outputs, data))]
+        """One value, or a tuple of them (named when the ABI names every output)."""
+        values = abi_decode(self.outputs, data)
         if len(values) == 1:
-            return values[0]
-        return tuple(values)
+            shape = self.shapes[0] if self.shapes else None
+            return shape(values[0]) if shape else values[0]
+        return self.result(values) if self.result else values
 
 
 @dataclass(frozen=True)
@@ -87,20 +121,24 @@ class Event:
     names: tuple[str, ...]
     types: tuple[str, ...]
     indexed: tuple[bool, ...]
+    shapes: tuple[Shape, ...] = field(default=(), compare=False, repr=False)
 
     def decode(self, log: Log) -> dict[str, Any]:
         data_types = [t for t, i in zip(self.types, self.indexed) if not i]
         data_values = iter(abi_decode(data_types, log.data)) if data_types else iter(())
         topics = iter(log.topics[1:])
+        shapes = self.shapes or (None,) * len(self.names)
         out: dict[str, Any] = {}
-        for name, kind, is_indexed in zip(self.names, self.types, self.indexed):
+        for name, kind, is_indexed, shape in zip(self.names, self.types, self.indexed, shapes):
             if is_indexed:
                 raw = next(topics)
-                # Dynamic indexed values are stored as their hash; keep the hash.
-                value = raw if _is_dynamic(kind) else abi_decode([kind], raw)[0]
+                if _is_dynamic(kind):  # dynamic indexed values are stored as their hash: keep it
+                    out[name] = raw
+                    continue
+                value = abi_decode([kind], raw)[0]
             else:
                 value = next(data_values)
-            out[name] = _normalise(kind, value)
+            out[name] = shape(value) if shape else value
         return out
 
 
@@ -110,18 +148,20 @@ class CustomError:
     selector: bytes
     names: tuple[str, ...]
     types: tuple[str, ...]
+    shapes: tuple[Shape, ...] = field(default=(), compare=False, repr=False)
 
     def decode(self, data: bytes) -> dict[str, Any]:
         values = abi_decode(list(self.types), data) if self.types else ()
-        return {n: _normalise(t, v) for n, t, v in zip(self.names, self.types, values)}
+        shapes = self.shapes or (None,) * len(self.names)
+        return {n: s(v) if s else v for n, s, v in zip(self.names, shapes, values)}
 
 
 def _is_dynamic(kind: str) -> bool:
     return kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("(")
 
 
-def _signature(item: dict[str, Any]) -> str:
-    return f"{item['name']}({','.join(type_of(p) for p in item.get('inputs', []))})"
+def _types(params: Sequence[dict[str, Any]]) -> tuple[str, ...]:
+    return tuple(collapse_if_tuple(p) for p in params)
 
 
 class ContractAbi:
@@ -134,37 +174,44 @@ class ContractAbi:
         self.events_by_topic: dict[bytes, Event] = {}
         self.errors: dict[bytes, CustomError] = {}
         self.constructor_inputs: tuple[str, ...] = ()
+        structs = _Structs()
         for item in abi:
             kind = item.get("type")
+            inputs = item.get("inputs", [])
             if kind == "function":
+                outputs = item.get("outputs", [])
                 fn = Function(
                     name=item["name"],
-                    inputs=tuple(type_of(p) for p in item["inputs"]),
-                    outputs=tuple(type_of(p) for p in item.get("outputs", [])),
-                    selector=keccak(text=_signature(item))[:4],
+                    inputs=_types(inputs),
+                    outputs=_types(outputs),
+                    selector=function_abi_to_4byte_selector(item),
                     mutability=item.get("stateMutability", "nonpayable"),
+                    shapes=tuple(structs.shape(p) for p in outputs),
+                    result=structs.record(outputs, _camel(item["name"])) if len(outputs) > 1 else None,
                 )
                 self.functions.setdefault(fn.name, []).append(fn)
             elif kind == "event":
                 ev = Event(
                     name=item["name"],
-                    topic=keccak(text=_signature(item)),
-                    names=tuple(p["name"] for p in item["inputs"]),
-                    types=tuple(type_of(p) for p in item["inputs"]),
-                    indexed=tuple(bool(p.get("indexed")) for p in item["inputs"]),
+                    topic=event_abi_to_log_topic(item),  # type: ignore[arg-type]
+                    names=tuple(p["name"] for p in inputs),
+                    types=_types(inputs),
+                    indexed=tuple(bool(p.get("indexed")) for p in inputs),
+                    shapes=tuple(structs.shape(p) for p in inputs),
                 )
                 self.events[ev.name] = ev
                 self.events_by_topic[ev.topic] = ev
             elif kind == "error":
                 err = CustomError(
                     name=item["name"],
-                    selector=keccak(text=_signature(item))[:4],
-                    names=tuple(p["name"] for p in item["inputs"]),
-                    types=tuple(type_of(p) for p in item["inputs"]),
+                    selector=function_signature_to_4byte_selector(abi_to_signature(item)),  # type: ignore[arg-type]
+                    names=tuple(p["name"] for p in inputs),
+                    types=_types(inputs),
+                    shapes=tuple(structs.shape(p) for p in inputs),
                 )
                 self.errors[err.selector] = err
             elif kind == "constructor":
-                self.constructor_inputs = tuple(type_of(p) for p in item["inputs"])
+                self.constructor_inputs = _types(inputs)
 
     def function(self, name: str, arity: int | None = None) -> Function:
         try:

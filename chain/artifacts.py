@@ -42,6 +42,8 @@ class Artifact:
     sources_hash: str
     abi: ContractAbi
     raw_abi: list
+    # Family -> member -> value, as scripts/compile.mjs read them from the solc AST (chain.enums).
+    enums: dict[str, dict[str, int]]
     bytecode: bytes
     deployed_bytecode: bytes
 
@@ -60,6 +62,7 @@ def load(name: str) -> Artifact:
         sources_hash=data["sourcesHash"],
         abi=ContractAbi(data["contractName"], data["abi"]),
         raw_abi=data["abi"],
+        enums=data.get("enums", {}),
         bytecode=bytes.fromhex(data["bytecode"].removeprefix("0x")),
         deployed_bytecode=bytes.fromhex(data["deployedBytecode"].removeprefix("0x")),
     )

@@ -30,18 +30,14 @@ class BoundContract:
 
     def call(self, fn: str, *args: Any, block: int | str = "latest", sender: str | None = None) -> Any:
         function = self.abi.function(fn, len(args))
-        params: dict[str, Any] = {"to": self.address, "data": "0x" + function.encode(args).hex()}
-        if sender:
-            params["from"] = sender
-        tag = hex(block) if isinstance(block, int) else block
         try:
-            raw = self.tx.chain.request("eth_call", [params, tag])
+            raw = self.tx.chain.call(self.address, function.encode(args), block, sender=sender)
         except RpcError as exc:
             data = revert_data(exc)
             if data is None:
                 raise
             raise self._attributed(self.tx.decoder.decode(data)) from None
-        return function.decode(bytes.fromhex(raw[2:]))
+        return function.decode(raw)
 
     def send(self, sender: str, fn: str, *args: Any, value: int = 0, gas: int | None = None) -> str:
         try:

@@ -19,6 +19,7 @@ from eth_utils import keccak
 from chain import artifacts
 from chain.accounts import Signers
 from chain.bindings import Suite
+from chain.errors import SuiteNotDeployed
 from chain.txmanager import TxManager
 
 TOKEN = 10**18
@@ -44,8 +45,19 @@ class Manifest:
         return {name: e.address for name, e in self.entries.items()}
 
     @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(name for name in artifacts.SUITE if name not in self.entries)
+
+    @property
     def complete(self) -> bool:
-        return all(name in self.entries for name in artifacts.SUITE)
+        return not self.missing
+
+    def require_complete(self) -> Manifest:
+        """This manifest, or :class:`SuiteNotDeployed` when a contract of the suite is missing:
+        the one check every reader of the deployed suite makes first."""
+        if self.missing:
+            raise SuiteNotDeployed(self.chain_id, self.missing)
+        return self
 
     @property
     def version(self) -> str:
@@ -163,8 +175,8 @@ def wire_suite(suite: Suite, signers: Signers, params: SuiteParams) -> list[str]
     grant(suite.shards, "FORGE_ROLE", suite.relic.address, "LegendShards forge -> LegendRelic")
     for region in range(1, REGION_COUNT + 1):
         guardian = 100 + region
-        shard_id, amount = suite.shards.call("recipes", guardian)
-        if (shard_id, amount) != (region, GUARDIAN_RECIPE_SHARDS):
+        recipe = suite.shards.call("recipes", guardian)
+        if (recipe.shardId, recipe.amount) != (region, GUARDIAN_RECIPE_SHARDS):
             suite.shards.transact(admin, "setRecipe", guardian, region, GUARDIAN_RECIPE_SHARDS)
             done.append(f"recipe Guardian {guardian} = {GUARDIAN_RECIPE_SHARDS} x shard {region}")
     if suite.token.balance_of(suite.staking.address) == 0 and params.staking_reward_fund:

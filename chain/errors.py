@@ -71,6 +71,16 @@ class ConfigError(ChainError):
     """The chain configuration is unusable (unknown network, bad key...)."""
 
 
+class SuiteNotDeployed(ChainError):
+    """The manifest of ``chain_id`` lacks some contracts of the suite (``legends deploy`` adds them)."""
+
+    def __init__(self, chain_id: int, missing: tuple[str, ...]) -> None:
+        self.chain_id = chain_id
+        self.missing = missing
+        super().__init__(f"the suite is not deployed on chain {chain_id} (missing: {', '.join(missing)}); "
+                         "run `legends deploy`")
+
+
 def _short(value: Any) -> str:
     if isinstance(value, bytes):
         return "0x" + value.hex()

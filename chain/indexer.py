@@ -21,9 +21,7 @@ from typing import TYPE_CHECKING, Any
 from chain import artifacts
 from chain.abi import ContractAbi
 from chain.deploy import Manifest
-from chain.errors import ChainError
-from chain.port import Log
-from chain.rpc import JsonRpcChain
+from chain.port import Block, ChainPort, Log
 from chain.store import advance_cursor, load_cursor, recent_hashes
 
 if TYPE_CHECKING:
@@ -123,7 +121,7 @@ def keep_hashes_of(first: int, last: int, head: int, keep: int, event_blocks: It
 class Indexer:
     """Follows the logs of ``contracts`` (name -> address) on one chain for follower ``name``."""
 
-    def __init__(self, rpc: JsonRpcChain, sessions: sessionmaker[Session], *, chain_id: int,
+    def __init__(self, rpc: ChainPort, sessions: sessionmaker[Session], *, chain_id: int,
                  contracts: Mapping[str, str], abis: Mapping[str, ContractAbi], start_block: int = 0,
                  name: str = "quests", confirmations: int = 0, max_range: int = DEFAULT_MAX_RANGE,
                  max_events: int = DEFAULT_MAX_EVENTS, keep: int = DEFAULT_KEEP) -> None:
@@ -144,13 +142,11 @@ class Indexer:
         self._abi_by_address = {addr.lower(): abis[name] for name, addr in contracts.items()}
 
     @classmethod
-    def for_manifest(cls, rpc: JsonRpcChain, sessions: sessionmaker[Session], manifest: Manifest,
+    def for_manifest(cls, rpc: ChainPort, sessions: sessionmaker[Session], manifest: Manifest,
                      **options: Any) -> Indexer:
         """Follow the deployed suite of ``manifest`` from the block its first contract was
         deployed in (nothing of the suite can be older)."""
-        if not manifest.complete:
-            raise ChainError(f"the suite is not deployed on chain {manifest.chain_id}; "
-                             "run `legends deploy`")
+        manifest.require_complete()
         entries = manifest.entries.values()
         options.setdefault("start_block", min(e.block for e in entries))
         return cls(rpc, sessions, chain_id=manifest.chain_id, contracts=manifest.addresses,
@@ -162,8 +158,8 @@ class Indexer:
         with self.sessions() as session:
             cursor = load_cursor(session, self.chain_id, self.name)
         latest = self._header("latest")
-        head = latest["number"]
-        headers: dict[int, dict[str, Any]] = {head: latest}
+        head = latest.number
+        headers: dict[int, Block] = {head: latest}
         rewind_to = None
         if cursor is not None:
             rewind_to = self._check_fork(cursor.block, cursor.block_hash, head, headers)
@@ -190,7 +186,7 @@ class Indexer:
                 events, last = [e for e in events if e.block_number <= cut], cut
             wanted = keep_hashes_of(first, last, head, self.keep, (e.block_number for e in events))
             hashes = tuple(sorted((n, self._hash(n, headers)) for n in wanted))
-        still = self._header(pinned_block)["hash"] if len(headers) > known else pinned
+        still = self._header(pinned_block).hash if len(headers) > known else pinned
         if events is None or not _same(still, pinned):
             log.info("chain %s moved while reading blocks %s..%s; polling again", self.chain_id,
                      first, last)
@@ -210,10 +206,10 @@ class Indexer:
 
     # -- helpers ----------------------------------------------------------------------------
     def _check_fork(self, block: int, block_hash: str, head: int,
-                    headers: dict[int, dict[str, Any]]) -> int | None:
+                    headers: dict[int, Block]) -> int | None:
         """None when the cursor's block is still canonical, else the first orphaned block."""
         child = headers.get(block + 1)  # at the tip, the head's parent hash saves a round trip
-        current = child["parent"] if child else self._hash(block, headers) if block <= head else None
+        current = child.parent_hash if child else self._hash(block, headers) if block <= head else None
         if _same(current, block_hash):
             return None
         with self.sessions() as session:
@@ -232,19 +228,18 @@ class Indexer:
                     self.chain_id, self.name, block, fork)
         return fork
 
-    def _header(self, number: int | str) -> dict[str, Any]:
-        raw = self.rpc.block(number)
-        if raw is None:
+    def _header(self, number: int | str) -> Block:
+        found = self.rpc.block(number)
+        if found is None:
             raise LookupError(f"block {number} is not on chain {self.chain_id}")
-        return {"number": int(raw["number"], 16), "hash": raw["hash"], "parent": raw["parentHash"],
-                "timestamp": int(raw["timestamp"], 16)}
+        return found
 
-    def _hash(self, number: int, headers: dict[int, dict[str, Any]]) -> str:
+    def _hash(self, number: int, headers: dict[int, Block]) -> str:
         if number not in headers:
             headers[number] = self._header(number)
-        return headers[number]["hash"]
+        return headers[number].hash
 
-    def _decode(self, logs: Sequence[Log], headers: dict[int, dict[str, Any]]) -> list[IndexedEvent] | None:
+    def _decode(self, logs: Sequence[Log], headers: dict[int, Block]) -> list[IndexedEvent] | None:
         """Decoded suite events in chain order; None when a log's block is not the block
         whose header we hold (the chain moved while we read it)."""
         events: list[IndexedEvent] = []
@@ -255,12 +250,12 @@ class Indexer:
                 continue
             self._hash(item.block_number, headers)  # one header fetch per block, for its timestamp
             header = headers[item.block_number]
-            if not _same(header["hash"], item.block_hash):
+            if not _same(header.hash, item.block_hash):
                 return None
             events.append(IndexedEvent(
                 contract=abi.name, event=decoded[0], args=_plain(decoded[1]),
                 block_number=item.block_number, block_hash=item.block_hash, tx_hash=item.tx_hash,
-                log_index=item.log_index, timestamp=header["timestamp"]))
+                log_index=item.log_index, timestamp=header.timestamp))
         return events
 
 
@@ -269,8 +264,10 @@ def _plain(args: Mapping[str, Any]) -> dict[str, Any]:
     def plain(value: Any) -> Any:
         if isinstance(value, bytes):
             return "0x" + value.hex()
-        if isinstance(value, (list, tuple)):
-            return type(value)(plain(v) for v in value)
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, tuple):  # named tuples (structs) too: JSON keeps the positions
+            return tuple(plain(v) for v in value)
         return value
 
     return {k: plain(v) for k, v in args.items()}

@@ -7,10 +7,10 @@ The minter key belongs to the reward worker alone, so this class may hold its ow
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 from chain.bindings import Suite
+from chain.errors import TxTimeout
 from chain.txmanager import SignedTx, TxManager
 
 SHARDS, SAHARA = "shards", "sahara"
@@ -61,18 +61,17 @@ class ChainMinter:
     def receipt(self, tx_hash: str) -> str | None:
         # Only the status: a 200-entry batch has 200+ logs that the worker never reads, and
         # decoding them (checksummed addresses) cost more than the rest of a cycle.
-        raw = self.tx.chain.request("eth_getTransactionReceipt", [tx_hash])
-        if not raw:
+        found = self.tx.chain.receipt(tx_hash, logs=False)
+        if found is None:
             return None
-        return "ok" if int(raw.get("status") or "0x0", 16) == 1 else "reverted"
+        return "ok" if found.ok else "reverted"
 
     def wait(self, tx_hash: str, timeout: float) -> str | None:
-        deadline = time.monotonic() + timeout
-        while True:
-            status = self.receipt(tx_hash)
-            if status is not None or time.monotonic() > deadline:
-                return status
-            time.sleep(self.tx.chain.poll)
+        try:
+            found = self.tx.chain.wait(tx_hash, timeout, logs=False)
+        except TxTimeout:
+            return None
+        return "ok" if found.ok else "reverted"
 
     def batch_minted(self, target: str, batch_id: bytes) -> bool:
         return bool(self._contract(target).call("batchMinted", batch_id))

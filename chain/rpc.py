@@ -1,4 +1,8 @@
-"""JSON-RPC implementation of the chain port over a keep-alive HTTP session."""
+"""JSON-RPC implementation of the chain port over a keep-alive HTTP session.
+
+The only module that names JSON-RPC methods; :meth:`JsonRpcChain.request` stays public for
+the devnet's own test methods (``anvil_*``, ``evm_increaseTime``), see :mod:`chain.devnet`.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import requests
 from eth_utils import to_checksum_address
 
 from chain.errors import RpcError, RpcUnavailable, TxTimeout
-from chain.port import Log, Receipt
+from chain.port import Block, BlockTag, Log, Receipt
 
 # web3's default receipt poll of 100 ms caps an instant-mining devnet at ~24 tx/s.
 RECEIPT_POLL_SECONDS = 0.01
@@ -25,6 +29,10 @@ def _is_loopback(url: str) -> bool:
 
 def _hex(value: int) -> str:
     return hex(value)
+
+
+def _tag(block: BlockTag) -> str:
+    return _hex(block) if isinstance(block, int) else block
 
 
 def _int(value: str | None) -> int:
@@ -81,21 +89,48 @@ class JsonRpcChain:
     def block_number(self) -> int:
         return _int(self.request("eth_blockNumber"))
 
-    def call(self, to: str, data: bytes, block: int | str = "latest") -> bytes:
-        tag = _hex(block) if isinstance(block, int) else block
-        return _bytes(self.request("eth_call", [{"to": to, "data": "0x" + data.hex()}, tag]))
+    def block(self, number: BlockTag = "latest") -> Block | None:
+        raw = self.request("eth_getBlockByNumber", [_tag(number), False])
+        if not raw:
+            return None
+        return Block(number=_int(raw.get("number")), hash=raw.get("hash") or "",
+                     parent_hash=raw.get("parentHash") or "", timestamp=_int(raw.get("timestamp")))
+
+    def call(self, to: str, data: bytes, block: BlockTag = "latest", sender: str | None = None) -> bytes:
+        params = {"to": to, "data": "0x" + data.hex()}
+        if sender:
+            params["from"] = sender
+        return _bytes(self.request("eth_call", [params, _tag(block)]))
+
+    def balance(self, address: str) -> int:
+        return _int(self.request("eth_getBalance", [address, "latest"]))
+
+    def code(self, address: str) -> bytes:
+        return _bytes(self.request("eth_getCode", [address, "latest"]))
+
+    def nonce(self, address: str, block: BlockTag = "pending") -> int:
+        return _int(self.request("eth_getTransactionCount", [address, _tag(block)]))
+
+    def gas_price(self) -> int:
+        return _int(self.request("eth_gasPrice"))
+
+    def estimate_gas(self, sender: str, to: str | None, data: bytes, value: int = 0) -> int:
+        tx: dict[str, Any] = {"from": sender, "data": "0x" + data.hex(), "value": _hex(value)}
+        if to:
+            tx["to"] = to
+        return _int(self.request("eth_estimateGas", [tx]))
 
     def send(self, raw_tx: bytes) -> str:
         return self.request("eth_sendRawTransaction", ["0x" + raw_tx.hex()])
 
-    def receipt(self, tx_hash: str) -> Receipt | None:
+    def receipt(self, tx_hash: str, *, logs: bool = True) -> Receipt | None:
         raw = self.request("eth_getTransactionReceipt", [tx_hash])
-        return _receipt(raw) if raw else None
+        return _receipt(raw, logs) if raw else None
 
-    def wait(self, tx_hash: str, timeout: float = 30.0) -> Receipt:
+    def wait(self, tx_hash: str, timeout: float = 30.0, *, logs: bool = True) -> Receipt:
         deadline = time.monotonic() + timeout
         while True:
-            found = self.receipt(tx_hash)
+            found = self.receipt(tx_hash, logs=logs)
             if found is not None:
                 return found
             if time.monotonic() > deadline:
@@ -124,20 +159,6 @@ class JsonRpcChain:
     def revert(self, snapshot_id: str) -> bool:
         return bool(self.request("evm_revert", [snapshot_id]))
 
-    # -- extras the tx manager and indexer use -----------------------------------
-    def block(self, number: int | str = "latest") -> dict[str, Any] | None:
-        tag = _hex(number) if isinstance(number, int) else number
-        return self.request("eth_getBlockByNumber", [tag, False])
-
-    def code(self, address: str) -> bytes:
-        return _bytes(self.request("eth_getCode", [address, "latest"]))
-
-    def balance(self, address: str) -> int:
-        return _int(self.request("eth_getBalance", [address, "latest"]))
-
-    def nonce(self, address: str, block: str = "pending") -> int:
-        return _int(self.request("eth_getTransactionCount", [address, block]))
-
 
 def _log(raw: dict[str, Any]) -> Log:
     return Log(
@@ -152,7 +173,7 @@ def _log(raw: dict[str, Any]) -> Log:
     )
 
 
-def _receipt(raw: dict[str, Any]) -> Receipt:
+def _receipt(raw: dict[str, Any], logs: bool = True) -> Receipt:
     return Receipt(
         tx_hash=raw["transactionHash"],
         status=_int(raw.get("status")),
@@ -161,5 +182,5 @@ def _receipt(raw: dict[str, Any]) -> Receipt:
         gas_used=_int(raw.get("gasUsed")),
         contract_address=(to_checksum_address(raw["contractAddress"])
                           if raw.get("contractAddress") else None),
-        logs=tuple(_log(item) for item in raw.get("logs", [])),
+        logs=tuple(_log(item) for item in raw.get("logs", [])) if logs else (),
     )

@@ -7,15 +7,13 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from chain.abi import ErrorDecoder
 from chain.errors import ConfigError, ContractRevert, RpcError
-from chain.port import Receipt
-from chain.rpc import JsonRpcChain
+from chain.port import ChainPort, Receipt
 
 GWEI = 10**9
 FEE_CACHE_SECONDS = 2.0
@@ -23,6 +21,9 @@ FEE_CACHE_SECONDS = 2.0
 # in a later one: time-based code (Staking's reward accrual) may then write storage slots that were
 # still zero at estimation time (22,100 gas each). Two such slots fit; only used gas is paid.
 GAS_HEADROOM = 50_000
+# Gas limits of recently signed txs, kept so a failed receipt that burnt its whole limit can be
+# named OutOfGas (a receipt does not carry the limit).
+GAS_LIMITS_KEPT = 4096
 
 
 def account_from_key(key: str) -> LocalAccount:
@@ -69,7 +70,7 @@ class TxManager:
 
     def __init__(
         self,
-        chain: JsonRpcChain,
+        chain: ChainPort,
         decoder: ErrorDecoder | None = None,
         *,
         receipt_timeout: float = 60.0,
@@ -82,6 +83,8 @@ class TxManager:
         self._nonces: dict[str, int] = {}
         self._chain_id: int | None = None
         self._fees: tuple[float, int, int] | None = None
+        self._gas_limits: dict[str, int] = {}
+        self._gas_lock = threading.Lock()
 
     # -- signers -----------------------------------------------------------------
     def add_signer(self, account: LocalAccount | str) -> str:
@@ -100,7 +103,7 @@ class TxManager:
     def _fee_fields(self) -> dict[str, int]:
         now = time.monotonic()
         if self._fees is None or now - self._fees[0] > FEE_CACHE_SECONDS:
-            price = int(self.chain.request("eth_gasPrice"), 16)
+            price = self.chain.gas_price()
             tip = min(GWEI, price)
             self._fees = (now, 2 * price + tip, tip)
         _, max_fee, tip = self._fees
@@ -108,11 +111,8 @@ class TxManager:
 
     # -- sending -----------------------------------------------------------------
     def estimate(self, sender: str, to: str | None, data: bytes, value: int = 0) -> int:
-        tx: dict[str, Any] = {"from": sender, "data": "0x" + data.hex(), "value": hex(value)}
-        if to:
-            tx["to"] = to
         try:
-            return int(self.chain.request("eth_estimateGas", [tx]), 16)
+            return self.chain.estimate_gas(sender, to, data, value)
         except RpcError as exc:
             raw = revert_data(exc)
             if raw is None:
@@ -143,6 +143,7 @@ class TxManager:
         if to:
             tx["to"] = to
         signed = self._signers[sender].sign_transaction(tx)
+        self._remember_gas("0x" + bytes(signed.hash).hex(), gas)
         return SignedTx(sender, nonce, "0x" + bytes(signed.hash).hex(),
                         bytes(signed.raw_transaction), to, data)
 
@@ -227,6 +228,12 @@ class TxManager:
         tx_hash = self.send(sender, to, data, value=value, gas=gas)
         return self.wait(tx_hash, sender=sender, to=to, data=data)
 
+    def _remember_gas(self, tx_hash: str, gas: int) -> None:
+        with self._gas_lock:
+            self._gas_limits[tx_hash] = gas
+            while len(self._gas_limits) > GAS_LIMITS_KEPT:
+                del self._gas_limits[next(iter(self._gas_limits))]
+
     def forget_nonces(self) -> None:
         """Drop cached nonces (after an evm_revert or a node restart)."""
         self._nonces.clear()
@@ -238,16 +245,14 @@ class TxManager:
         block = receipt.block_number
         if sender and to:
             try:
-                self.chain.request(
-                    "eth_call",
-                    [{"from": sender, "to": to, "data": "0x" + data.hex()}, hex(max(block - 1, 0))],
-                )
+                self.chain.call(to, data, max(block - 1, 0), sender=sender)
             except RpcError as exc:
                 raw = revert_data(exc)
                 if raw is not None:
                     return self.decoder.decode(raw, tx_hash=tx_hash)
         # A failed tx that burnt its whole gas limit ran out of gas (the replay above cannot tell).
-        tx = self.chain.request("eth_getTransactionByHash", [tx_hash]) or {}
-        if tx.get("gas") and int(tx["gas"], 16) == receipt.gas_used:
+        with self._gas_lock:
+            limit = self._gas_limits.get(tx_hash)
+        if limit is not None and limit == receipt.gas_used:
             return ContractRevert("OutOfGas", {"gasLimit": receipt.gas_used}, tx_hash=tx_hash)
         return ContractRevert("Reverted", {}, tx_hash=tx_hash)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     from legends.wiring import chainlink, game
 
     db.init_app(app)
-    chainlink.init_app(app, cfg, dict(os.environ))
+    chainlink.init_app(app, cfg, cfg.chain_keys())
     socketio.init_app(app, message_queue=cfg.REDIS_URL or None)
     game.init_app(app)
     pages.init_app(app)

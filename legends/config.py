@@ -1,18 +1,22 @@
 """Configuration classes, filled from the environment.
 
-``LEGENDS_ENV`` picks the class (development, testing, production). Every setting can be
-overridden by an environment variable of the same name. Production refuses to start
-with the default secret key or without a signer key.
+``LEGENDS_ENV`` picks the class (development, testing, production). Every setting is declared,
+typed, on :class:`Config` and can be overridden by an environment variable of the same name.
+Production refuses to start with the default secret key or without a signer key.
 """
 
 from __future__ import annotations
 
 import os
+import types
+import typing
 from collections.abc import Mapping
 from typing import Any
 
 DEFAULT_SECRET = "dev-only-secret-not-for-production"
 NETWORKS = ("devnet", "external")
+CHAIN_KEYS = ("CHAIN_SIGNER_KEY", "CHAIN_MINTER_KEY", "CHAIN_FAUCET_KEY", "CHAIN_ATTESTER_KEY",
+              "CHAIN_VALIDATOR_POOL")
 
 
 class ConfigurationError(RuntimeError):
@@ -24,25 +28,54 @@ class ConfigurationError(RuntimeError):
 
 
 class Config:
-    ENV_NAME = "development"
-    SECRET_KEY = DEFAULT_SECRET
+    """Every setting the code reads, with its type and default (the README's table lists them).
+
+    The annotation decides how an environment variable is read: ``int``, ``float``, ``bool``
+    (1/true/yes/on, 0/false/no/off) or ``str``; with ``| None`` an empty value means None.
+    """
+
+    ENV_NAME: str = "development"  # picked by LEGENDS_ENV, never set directly
+    TESTING: bool = False
+    SECRET_KEY: str = DEFAULT_SECRET
     DATABASE_URL: str | None = None  # None: SQLite in the instance folder
     INSTANCE_PATH: str | None = None  # None: ./instance next to the code
-    REDIS_URL: str | None = None
-    PUBLIC_URL = "http://127.0.0.1:5000"
-    SEASON = "Season 1"
-    CHAIN_NETWORK = "devnet"
-    CHAIN_RPC_URL: str | None = None  # None on the devnet: the bundled anvil
-    CHAIN_SIGNER_KEY: str | None = None
-    BROWSER_RPC_URL: str | None = None  # None: CHAIN_RPC_URL (what players' browsers call)
-    DEVNET_PORT = 8545
-    DEVNET_CHAIN_ID = 31337
-    DEVNET_BLOCK_TIME: float | None = None
-    INDEXER_CONFIRMATIONS = 0
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
+    REDIS_URL: str | None = None  # None: in-process queue and leaderboards
+    PUBLIC_URL: str = "http://127.0.0.1:5000"
+    SEASON: str = "Season 1"
     ADMIN_ADDRESSES: str = ""  # comma-separated admin wallets
-    JSON_SORT_KEYS = False
+    SESSION_COOKIE_HTTPONLY: bool = True
+    SESSION_COOKIE_SAMESITE: str = "Lax"
+    SESSION_COOKIE_SECURE: bool = False
+
+    # -- the chain
+    CHAIN_NETWORK: str = "devnet"
+    CHAIN_RPC_URL: str | None = None  # None on the devnet: the bundled anvil
+    BROWSER_RPC_URL: str | None = None  # what players' browsers call; None: CHAIN_RPC_URL
+    CHAIN_ID: int | None = None  # chain id sign-in messages name off the devnet; None: ask the node
+    CHAIN_SIGNER_KEY: str | None = None
+    CHAIN_MINTER_KEY: str | None = None  # None: the signer key
+    CHAIN_FAUCET_KEY: str | None = None  # None: the signer key
+    CHAIN_ATTESTER_KEY: str | None = None  # None: the signer key
+    CHAIN_VALIDATOR_POOL: str | None = None  # None: the signer's address
+    DEVNET_PORT: int = 8545
+    DEVNET_CHAIN_ID: int = 31337
+    DEVNET_BLOCK_TIME: float | None = None  # None: a block per transaction
+    INDEXER_CONFIRMATIONS: int = 0
+
+    # -- the game's workers and limits
+    REWARD_BATCH_SIZE: int = 200  # grants per mintBatch transaction
+    REWARD_MAX_BATCHES: int = 10  # batches in flight per worker pass
+    REWARD_RECEIPT_TIMEOUT: float = 30.0  # seconds to wait for a batch's receipt
+    REWARD_IDLE_SECONDS: float = 1.0  # pause when the outbox is empty
+    CARETAKER_TICK_SECONDS: float = 2.0
+    AGENT_INVOKE_PER_MINUTE: int = 10  # agent invocations per player and minute
+    LEADERBOARD_PREFIX: str = "legends:leaderboard"  # Redis key prefix
+
+    def chain_keys(self) -> dict[str, str]:
+        """The signer keys that are set, by setting name (what ``chain.accounts`` reads): the
+        environment reaches the chain only through this class."""
+        found = {name: getattr(self, name) for name in CHAIN_KEYS}
+        return {name: value for name, value in found.items() if value}
 
     def validate(self) -> None:
         if self.CHAIN_NETWORK not in NETWORKS:
@@ -81,8 +114,10 @@ CLASSES: dict[str, type[Config]] = {
     "production": ProductionConfig,
 }
 
-_INTS = {"DEVNET_PORT", "DEVNET_CHAIN_ID", "INDEXER_CONFIRMATIONS"}
-_FLOATS = {"DEVNET_BLOCK_TIME"}
+
+def settings() -> dict[str, Any]:
+    """Every declared setting and its type (the annotations of :class:`Config`)."""
+    return typing.get_type_hints(Config)
 
 
 def load_config(overrides: Mapping[str, Any] | None = None,
@@ -94,20 +129,33 @@ def load_config(overrides: Mapping[str, Any] | None = None,
     if name not in CLASSES:
         raise ConfigurationError("LEGENDS_ENV", f"unknown environment {name!r}")
     config = CLASSES[name]()
-    for key in dir(config):
-        if key.isupper() and key in env:
-            setattr(config, key, _coerce(key, env[key]))
+    for key, kind in settings().items():
+        if key != "ENV_NAME" and key in env:
+            setattr(config, key, _coerce(key, kind, env[key]))
     for key, value in overrides.items():
         setattr(config, key, value)
     return config
 
 
-def _coerce(key: str, raw: str) -> Any:
-    try:
-        if key in _INTS:
-            return int(raw)
-        if key in _FLOATS:
-            return float(raw) if raw else None
-    except ValueError:
-        raise ConfigurationError(key, f"not a number: {raw!r}") from None
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _coerce(key: str, kind: Any, raw: str) -> Any:
+    """Read an environment value as the setting's annotated type."""
+    options = typing.get_args(kind) if isinstance(kind, types.UnionType) else (kind,)
+    optional = type(None) in options
+    base = next(option for option in options if option is not type(None))
+    if optional and raw.strip() == "":
+        return None
+    if base is bool:
+        word = raw.strip().lower()
+        if word not in _TRUE | _FALSE:
+            raise ConfigurationError(key, f"not a yes/no value: {raw!r}")
+        return word in _TRUE
+    if base in (int, float):
+        try:
+            return base(raw)
+        except ValueError:
+            raise ConfigurationError(key, f"not a number: {raw!r}") from None
     return raw

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, TypeDecorator, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quests.orm import Base, address, intpk, timestamp, utcnow
@@ -63,10 +63,17 @@ class RewardBatch(Base):
     grants: Mapped[list[RewardGrant]] = relationship(back_populates="batch")
 
 
+UNPLANNED = text("state = 'pending' AND batch_ref IS NULL")
+
+
 class RewardGrant(Base):
     """One line of the ledger: ``amount`` of ``kind`` (``token_id`` for shards) to ``player``."""
 
     __tablename__ = "reward_grant"
+    # The worker plans the oldest unplanned grants (pending, no batch) off this partial
+    # index in id order, without reading or sorting the rest of the backlog.
+    __table_args__ = (Index("ix_reward_grant_unplanned", "id", postgresql_where=UNPLANNED,
+                            sqlite_where=UNPLANNED),)
 
     id: Mapped[intpk]
     grant_key: Mapped[str] = mapped_column(String(200), unique=True)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from nft import outbox
+from nft import outbox_batches
 from nft.batching import (
     Batch,
     Decision,
@@ -145,7 +145,7 @@ class RewardWorker:
     # -- steps ----------------------------------------------------------------------------
     def _settle(self, cycle: Cycle, *, due_only: bool) -> list[_Work]:
         with self.sessions.begin() as session:
-            found = outbox.open_batches(session, self.clock(), self.max_batches * 5,
+            found = outbox_batches.open_batches(session, self.clock(), self.max_batches * 5,
                                         due_only=due_only)
         work: list[_Work] = []
         for item in found:
@@ -178,9 +178,9 @@ class RewardWorker:
     def _plan(self, cycle: Cycle) -> list[_Work]:
         now = self.clock()
         with self.sessions.begin() as session:
-            grants = outbox.unplanned_grants(session, self.max_entries * self.max_batches)
+            grants = outbox_batches.unplanned_grants(session, self.max_entries * self.max_batches)
             batches = plan_batches(grants, self.max_entries)
-            work = [_Work(outbox.open_batch(session, batch, now), batch, None, 0)
+            work = [_Work(outbox_batches.open_batch(session, batch, now), batch, None, 0)
                     for batch in batches]
         cycle.planned += len(work)
         for item in work:
@@ -204,7 +204,7 @@ class RewardWorker:
         lease = self.clock() + timedelta(seconds=self.receipt_timeout + 5)
         with self.sessions.begin() as session:
             for item, tx in signed:
-                outbox.record_signed(session, item.row_id, tx.tx_hash, tx.sender, tx.nonce, lease)
+                outbox_batches.record_signed(session, item.row_id, tx.tx_hash, tx.sender, tx.nonce, lease)
         sent: list[tuple[_Work, SignedMint]] = []
         for item, tx in signed:
             self.hook("before_send", item.batch.batch_id)
@@ -244,9 +244,9 @@ class RewardWorker:
             return
         now = self.clock()
         with self.sessions.begin() as session:
-            confirmed = sum(outbox.confirm_batch(session, row_id, now) for row_id in confirm)
+            confirmed = sum(outbox_batches.confirm_batch(session, row_id, now) for row_id in confirm)
             for row_id, reason in release:
-                outbox.release_batch(session, row_id, reason, self.max_attempts)
+                outbox_batches.release_batch(session, row_id, reason, self.max_attempts)
             self.hook("before_commit", f"{len(confirm)} batch(es)")
         cycle.confirmed += confirmed
         cycle.released += len(release)
@@ -261,7 +261,7 @@ class RewardWorker:
         retry_at = self.clock() + timedelta(seconds=delay)
         with self.sessions.begin() as session:
             for item in items:
-                outbox.defer_batch(session, item.row_id, error, retry_at)
+                outbox_batches.defer_batch(session, item.row_id, error, retry_at)
         cycle.deferred += len(items)
         cycle.errors.append(f"{len(items)} batch(es) deferred: {error}")
 

@@ -68,12 +68,21 @@ def check_in(session: Session, player: Player, now: datetime, *,
     return CheckInResult(streak, already=False, completions=completions)
 
 
-def referral_report(session: Session, player: Player) -> dict[str, Any]:
-    """Who the player invited and whose invitation counts (activation quests completed)."""
+REFERRAL_PAGE = 50
+
+
+def referral_report(session: Session, player: Player, *, limit: int = REFERRAL_PAGE,
+                    after: int | None = None) -> dict[str, Any]:
+    """Who the player invited (a page of ``limit`` invitees after the invitee id ``after``,
+    oldest first) and whose invitation counts (activation quests completed). The totals
+    are counted over the player's invitees through the ``referred_by_id`` index."""
     catalog = catalog_of(session)
     activation = catalog.activation_ids
-    invitees = session.execute(select(Player.id, Player.address, Player.created_at)
-                               .where(Player.referred_by_id == player.id).order_by(Player.id)).all()
+    mine = Player.referred_by_id == player.id
+    query = select(Player.id, Player.address, Player.created_at).where(mine)
+    if after is not None:
+        query = query.where(Player.id > after)
+    invitees = session.execute(query.order_by(Player.id).limit(limit)).all()
     done: dict[int, set[str]] = {pid: set() for pid, _, _ in invitees}
     if invitees and activation:
         rows = session.execute(select(QuestCompletion.player_id, QuestCompletion.quest_id).where(
@@ -85,13 +94,27 @@ def referral_report(session: Session, player: Player) -> dict[str, Any]:
         missing = sorted(missing_activation(done[pid], activation))
         listed.append({"address": address, "joined_at": joined.isoformat() if joined else None,
                        "activated": bool(activation) and not missing, "missing": missing})
+    invited = session.scalar(select(func.count()).select_from(Player).where(mine)) or 0
     return {
         "referral_code": player.referral_code,
         "activation_quests": sorted(activation),
-        "invited": len(listed),
-        "activated": sum(1 for i in listed if i["activated"]),
+        "invited": invited,
+        "activated": _activated_count(session, player.id, activation),
         "invitees": listed,
+        "next": invitees[-1][0] if len(invitees) == limit else None,  # the cursor: an id
     }
+
+
+def _activated_count(session: Session, player_id: int, activation: frozenset[str]) -> int:
+    if not activation:
+        return 0
+    per_invitee = (select(QuestCompletion.player_id)
+                   .join(Player, Player.id == QuestCompletion.player_id)
+                   .where(Player.referred_by_id == player_id,
+                          QuestCompletion.quest_id.in_(activation))
+                   .group_by(QuestCompletion.player_id)
+                   .having(func.count(func.distinct(QuestCompletion.quest_id)) == len(activation)))
+    return session.scalar(select(func.count()).select_from(per_invitee.subquery())) or 0
 
 
 def _day(streak: Streak) -> str | None:

@@ -51,9 +51,12 @@ class Entry:
 
 
 class Leaderboard(Protocol):
-    """Reading a board (``period`` is ``"all"`` or a week like ``"2026-W47"``)."""
+    """Reading a board (``period`` is ``"all"`` or a week like ``"2026-W47"``). Entries are
+    ordered by score, then player id, highest first; ``after`` (a player id on the board)
+    pages past that player."""
 
-    def top(self, session: Session, board: Board, period: str, limit: int) -> list[Entry]: ...
+    def top(self, session: Session, board: Board, period: str, limit: int,
+            after: int | None = None) -> list[Entry]: ...
 
     def rank_of(self, session: Session, board: Board, period: str, player_id: int) -> Entry | None: ...
 
@@ -84,9 +87,28 @@ def add_scores(session: Session, player_id: int, deltas: Mapping[Board, int], at
 class SqlLeaderboard:
     """The leaderboard read straight from the indexed aggregate table."""
 
-    def top(self, session: Session, board: Board, period: str, limit: int) -> list[Entry]:
-        rows = session.execute(top_query(board, period, limit))
-        return ranked([(pid, score, address) for pid, score, address in rows])
+    def top(self, session: Session, board: Board, period: str, limit: int,
+            after: int | None = None) -> list[Entry]:
+        """The leaders, or the page after player ``after``. A page beyond the top costs one
+        index range count for its first rank: that count (like ``rank_of``) grows with the
+        players ahead, ~100 ms at 1M; Redis answers both in O(log N)."""
+        query = top_query(board, period, limit)
+        if after is not None:
+            mark = session.scalar(score_query(board, period, after))
+            if mark is None or mark <= 0:
+                return []
+            query = query.where((LeaderboardScore.score < mark)
+                                | ((LeaderboardScore.score == mark)
+                                   & (LeaderboardScore.player_id < after)))
+        rows = [(pid, score, address) for pid, score, address in session.execute(query)]
+        if after is None or not rows:
+            return ranked(rows)
+        first_id, first_score = rows[0][0], rows[0][1]
+        first_rank = (session.scalar(ahead_query(board, period, first_score)) or 0) + 1
+        tied_before = session.scalar(select(func.count()).select_from(LeaderboardScore).where(
+            LeaderboardScore.board == str(board), LeaderboardScore.period == period,
+            LeaderboardScore.score == first_score, LeaderboardScore.player_id > first_id)) or 0
+        return ranked(rows, first_rank, first_rank + tied_before)
 
     def rank_of(self, session: Session, board: Board, period: str, player_id: int) -> Entry | None:
         score = session.scalar(score_query(board, period, player_id))
@@ -119,10 +141,17 @@ def ahead_query(board: Board, period: str, score: int) -> Select[Any]:
         LeaderboardScore.score > score)
 
 
-def ranked(rows: list[tuple[int, int, str | None]]) -> list[Entry]:
-    """Competition ranks for rows sorted by score, highest first."""
+def ranked(rows: list[tuple[int, int, str | None]], first_rank: int = 1,
+           first_position: int | None = None) -> list[Entry]:
+    """Competition ranks for rows sorted by score, highest first. A page beyond the top
+    gives its first row's rank (1 + players with a higher score) and position (1 + players
+    ordered before it, ties included)."""
+    start = first_rank if first_position is None else first_position
     entries: list[Entry] = []
     for i, (player_id, score, address) in enumerate(rows):
-        rank = entries[-1].rank if entries and entries[-1].score == score else i + 1
+        if not entries:
+            rank = first_rank
+        else:
+            rank = entries[-1].rank if entries[-1].score == score else start + i
         entries.append(Entry(rank, player_id, score, address))
     return entries

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, MetaData, String
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, MetaData, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -45,3 +45,8 @@ class Player(Base):
     xp: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[timestamp]
     last_seen_at: Mapped[timestamp]
+
+
+# The ledger speaks lowercase addresses; the XP grant finds its player through this index
+# (``Player.address`` keeps the checksummed form the player signed in with).
+Index("ix_player_address_lower", func.lower(Player.address))

@@ -216,12 +216,13 @@ def _hints(quest: Quest, row: QuestRecord | None, lag: int | None) -> list[str]:
     return hints
 
 
-def awaiting_reward(session: Session, *, player_id: int | None = None,
+def awaiting_reward(session: Session, *, player_id: int | None = None, after: int = 0,
                     limit: int = 500) -> list[tuple[int, str, str, str]]:
-    """Completed (not yet rewarded) records: (record id, player address, quest id, period)."""
+    """Completed (not yet rewarded) records with an id above ``after``, by id: (record id,
+    player address, quest id, period). The (status, id) index answers it in ``limit`` rows."""
     query = (select(QuestRecord.id, Player.address, QuestRecord.quest_id, QuestRecord.period)
              .join(Player, Player.id == QuestRecord.player_id)
-             .where(QuestRecord.status == Status.COMPLETED.value))
+             .where(QuestRecord.status == Status.COMPLETED.value, QuestRecord.id > after))
     if player_id is not None:
         query = query.where(QuestRecord.player_id == player_id)
     return [tuple(r) for r in session.execute(query.order_by(QuestRecord.id).limit(limit))]  # type: ignore[misc]

@@ -73,13 +73,17 @@ class QuestRecord(Base):
     progress and the completion evidence; the columns hold the state machine)."""
 
     __tablename__ = "quest_progress"
-    __table_args__ = (UniqueConstraint("player_id", "quest_id", "period"),)
+    __table_args__ = (
+        UniqueConstraint("player_id", "quest_id", "period"),
+        # The upkeep walks the completed records (awaiting rewards) in id order from a cursor.
+        Index("ix_quest_progress_status_id", "status", "id"),
+    )
 
     id: Mapped[intpk]
     player_id: Mapped[int] = mapped_column(ForeignKey("player.id"))
     quest_id: Mapped[str] = mapped_column(quest_id, ForeignKey("quest_definition.id"))
     period: Mapped[str] = mapped_column(period)
-    status: Mapped[str] = mapped_column(String(16), index=True)  # completed ones await rewards
+    status: Mapped[str] = mapped_column(String(16))  # completed ones await rewards
     progress: Mapped[dict[str, Any]] = mapped_column(JSON)
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     accepted_block: Mapped[int | None] = mapped_column(BigInteger)

@@ -6,7 +6,7 @@
 // Settings: optimizer enabled (runs 200), evmVersion "cancun", no viaIR. `@openzeppelin/...` imports are
 // resolved from node_modules. Compile errors, or a deployedBytecode above 24576 bytes (EIP-170), exit 1.
 //
-// Artifact keys, in this order: _generated, compiler, sourcesHash, contractName, abi, bytecode (0x-prefixed),
+// Artifact keys, in this order: _generated, compiler, sourcesHash, contractName, abi, enums, bytecode (0x-prefixed),
 // deployedBytecode (0x-prefixed). JSON is written with a 1-space indent and a trailing newline; the output is
 // byte-identical for identical inputs. Stale generated chain/artifacts/*.json (contracts that no longer exist) are removed.
 //
@@ -18,6 +18,14 @@
 //     followed by the UTF-8 bytes of "solc:" + solc.version() + ";oz:" + <"version" of
 //     node_modules/@openzeppelin/contracts/package.json>
 //   e.g. "solc:0.8.37+commit.f401782d.Emscripten.clang;oz:5.7.0".
+//
+// enums (read by chain/enums.py, so Python never copies a Solidity value by hand): family name -> member -> value,
+// taken from the contract's own AST. Two spellings count as an enum:
+//   - a Solidity `enum` defined in the contract or at the top of its file: members numbered from 0;
+//   - a family of `uint8 constant` integer literals sharing a prefix, at least two of them, e.g.
+//     STATE_ACTIVE = 0, STATE_DEFEATED = 1 -> "State": {"ACTIVE": 0, "DEFEATED": 1}
+//     (the family is the prefix before the first "_", capitalised; the member is the rest).
+// Families and members keep their source order.
 
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
@@ -55,6 +63,35 @@ function sourcesHash(files, contents, compilerVersion, ozVersion) {
   }
   h.update(Buffer.from(`solc:${compilerVersion};oz:${ozVersion}`, "utf8"));
   return h.digest("hex");
+}
+
+/** The enums of contract `name` in the AST of its file (see the rule at the top). */
+function enumsOf(ast, name) {
+  const contract = ast.nodes.find((n) => n.nodeType === "ContractDefinition" && n.name === name);
+  const enums = {};
+  const nodes = [...ast.nodes.filter((n) => n.nodeType === "EnumDefinition"), ...contract.nodes];
+  for (const node of nodes) {
+    if (node.nodeType === "EnumDefinition") {
+      enums[node.name] = Object.fromEntries(node.members.map((m, i) => [m.name, i]));
+    }
+  }
+  const families = new Map();
+  for (const node of contract.nodes) {
+    const literal = node.value;
+    if (node.nodeType !== "VariableDeclaration" || !node.constant || node.typeName?.name !== "uint8") continue;
+    if (literal?.nodeType !== "Literal" || literal.kind !== "number" || !node.name.includes("_")) continue;
+    const cut = node.name.indexOf("_");
+    const prefix = node.name.slice(0, cut);
+    const family = prefix[0] + prefix.slice(1).toLowerCase();
+    if (!families.has(family)) families.set(family, {});
+    families.get(family)[node.name.slice(cut + 1)] = Number(literal.value);
+  }
+  for (const [family, members] of families) {
+    if (Object.keys(members).length < 2) continue;
+    if (family in enums) fail(`${name}: enum ${family} is spelt both as an enum and as uint8 constants`);
+    enums[family] = members;
+  }
+  return enums;
 }
 
 function findImports(importPath) {
@@ -158,6 +195,7 @@ function main() {
       sourcesHash: hash,
       contractName: name,
       abi: c.abi,
+      enums: enumsOf(output.sources[rel].ast, name),
       bytecode,
       deployedBytecode,
     };

@@ -27,6 +27,54 @@ def reachable(url: str, default_port: int) -> bool:
         return False
 
 
+# -- markers, applied by what a test uses ----------------------------------------------
+# `pytest -m "not devnet"` runs the pure and database tiers alone, without starting anvil.
+# A test gets a marker from the fixtures it uses (directly or through other fixtures), from a
+# parametrized backend named "postgres", or from its module's own `pytestmark` (tests that
+# start a devnet of their own, e.g. through the CLI, say so there).
+FIXTURE_MARKERS = {
+    "devnet": "devnet",
+    "postgres_url": "postgres",
+    "redis_url": "redis",
+    "page": "browser",
+    "browser": "browser",
+}
+POSTGRES_PARAMS = {"postgres", "postgresql"}
+
+
+def markers_for(item: pytest.Item) -> set[str]:
+    names = set(getattr(item, "fixturenames", ()))
+    found = {marker for fixture, marker in FIXTURE_MARKERS.items() if fixture in names}
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and POSTGRES_PARAMS & {str(v) for v in callspec.params.values()}:
+        found.add("postgres")
+    if "e2e" in Path(str(item.path)).parts:
+        found.add("browser")
+    return found
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for marker in sorted(markers_for(item) - {m.name for m in item.iter_markers()}):
+            item.add_marker(getattr(pytest.mark, marker))
+
+
+@pytest.fixture(scope="session")
+def refusing_anvil(tmp_path_factory) -> str:
+    script = tmp_path_factory.mktemp("no-anvil") / "anvil"
+    script.write_text("#!/bin/sh\necho 'this test starts anvil: mark it devnet' >&2\nexit 1\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.fixture(autouse=True)
+def _no_anvil_without_the_devnet_marker(request, monkeypatch):
+    """A test not marked ``devnet`` cannot start anvil, in this process or a child: so
+    ``-m "not devnet"`` really runs without one, and a test that needs it says so."""
+    if request.node.get_closest_marker("devnet") is None:
+        monkeypatch.setenv("ANVIL_BIN", request.getfixturevalue("refusing_anvil"))
+
+
 def need_service(url: str, port: int, name: str) -> None:
     if not reachable(url, port):
         if IN_CI:

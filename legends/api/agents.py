@@ -21,7 +21,7 @@ def limiter(app: Flask) -> service.RateLimiter:
     invocation costs chain reads and an attester signature."""
     found = app.extensions.get("legends.agent_limiter")
     if found is None:
-        limit = int(app.config.get("AGENT_INVOKE_PER_MINUTE") or service.DEFAULT_PER_MINUTE)
+        limit = int(app.config["AGENT_INVOKE_PER_MINUTE"])
         found = app.extensions.setdefault("legends.agent_limiter", service.RateLimiter(limit))
     return found
 

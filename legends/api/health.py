@@ -9,7 +9,7 @@ from chain.store import SqlManifestStore
 from legends.db import get_db
 from legends.wiring.chainlink import get_chain
 from legends.wiring.state_readings import get_reader
-from nft.outbox import backlog
+from nft.outbox_reads import backlog
 
 bp = Blueprint("health", __name__)
 

@@ -82,7 +82,9 @@ SCHEMAS: dict[str, Any] = {
         "board": {"enum": ["xp", "shards"]}, "period": {"enum": ["all", "week"]},
         "week": {"type": ["string", "null"]},
         "entries": {"type": "array", "items": {"type": "object", "properties": {
-            "rank": {"type": "integer"}, "address": {"type": "string"}, "score": {"type": "integer"}}}},
+            "rank": {"type": "integer"}, "player_id": {"type": "integer"},
+            "address": {"type": "string"}, "score": {"type": "integer"}}}},
+        "next": {"type": ["integer", "null"]},
         "me": {"type": ["object", "null"]}}},
 }
 
@@ -154,14 +156,20 @@ PATHS: dict[str, Any] = {
         auth=True)},
     "/api/referrals": {"get": _op(
         "The players you invited and whether they count", "quests",
-        {**_ok("Referrals", OBJ), **_errors(401)}, auth=True)},
+        {**_ok("Referrals", OBJ), **_errors(400, 401)}, auth=True,
+        params=[_query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+                       "Invitees per page"),
+                _query("after", {"type": "integer", "minimum": 0},
+                       "The previous page's `next`: invitees after that one")])},
     "/api/leaderboard": {"get": _op(
         "Top players and your own rank", "leaderboard",
         {**_ok("Leaderboard", _ref("Leaderboard")), **_errors(400)},
         params=[_query("board", {"enum": ["xp", "shards"], "default": "xp"}, "What to rank by"),
                 _query("period", {"enum": ["all", "week"], "default": "all"}, "All time or this ISO week"),
                 _query("limit", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
-                       "How many entries")])},
+                       "How many entries"),
+                _query("after", {"type": "integer", "minimum": 0},
+                       "The previous page's `next` (a player id): the entries after them")])},
     "/api/inventory": {"get": _op(
         "Shards, Guardians, the Legend and rewards on their way", "rewards",
         {**_ok("Inventory", OBJ), **_errors(401)}, auth=True)},

@@ -10,7 +10,7 @@ from flask import jsonify, request
 
 from legends.api import api
 from legends.api.errors import ApiError, json_body, string_field
-from legends.api.play import chain_call, game_transaction, optional_player, sink
+from legends.api.play import chain_call, game_transaction, int_arg, optional_player, sink
 from legends.auth.session import current_player_or_401
 from legends.wiring.completions import sync_rewarded
 from legends.wiring.game import now
@@ -107,8 +107,10 @@ def checkin():  # type: ignore[no-untyped-def]
 @api.get("/referrals")
 def referrals():  # type: ignore[no-untyped-def]
     player = current_player_or_401()
+    limit = int_arg("limit", 50, 1, 200)
+    after = int_arg("after", 0, 0, 2**53) or None
     with game_transaction() as db:
-        return jsonify(service.referral_report(db, player))
+        return jsonify(service.referral_report(db, player, limit=limit, after=after))
 
 
 def _known(quest_id: str):  # type: ignore[no-untyped-def]

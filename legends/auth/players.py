@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlparse
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from legends.auth.siwe import SiweMessage, SiweVerificationError, parse_message, verify
@@ -106,9 +108,33 @@ def sign_in(session: Session, deployment: Deployment, message_text: str, signatu
         referrer = session.scalar(select(Player).where(Player.referral_code == referral_code))
         if referrer is None:
             raise SignInError("unknown referral code", "referral_code", 400)
-    player = Player(address=message.address, referral_code=secrets.token_hex(4),
-                    referred_by_id=referrer.id if referrer else None, xp=0,
-                    created_at=now, last_seen_at=now)
-    session.add(player)
-    session.flush()
-    return player, True
+    return _register(session, message.address, referrer.id if referrer else None, now)
+
+
+REFERRAL_CODE_LENGTH = 12  # base32: 60 bits, so a collision is ~1e-6 likely over 1M sign-ups
+CODE_ATTEMPTS = 5
+
+
+def new_referral_code() -> str:
+    """A referral code players can type: ``REFERRAL_CODE_LENGTH`` base32 characters."""
+    return base64.b32encode(secrets.token_bytes(10)).decode()[:REFERRAL_CODE_LENGTH]
+
+
+def _register(session: Session, address: str, referrer_id: int | None,
+              now: datetime) -> tuple[Player, bool]:
+    """Insert the new player; a referral code already taken is drawn again, and a wallet
+    that signed in concurrently is found rather than refused."""
+    for _ in range(CODE_ATTEMPTS):
+        player = Player(address=address, referral_code=new_referral_code(),
+                        referred_by_id=referrer_id, xp=0, created_at=now, last_seen_at=now)
+        try:
+            with session.begin_nested():
+                session.add(player)
+        except IntegrityError:
+            existing = session.scalar(select(Player).where(Player.address == address))
+            if existing is not None:
+                existing.last_seen_at = now
+                return existing, False
+            continue  # the code was taken: draw another
+        return player, True
+    raise SignInError("could not register the player; try again", "referral_code", 503)

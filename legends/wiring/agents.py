@@ -22,7 +22,6 @@ from legends.wiring import oracle
 from legends.wiring.chainlink import ChainLink
 
 MAX_INPUT = 2_000  # characters: a question, not a dataset
-DEFAULT_PER_MINUTE = 10
 
 
 class UnknownAgent(Exception):

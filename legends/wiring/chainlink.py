@@ -14,7 +14,8 @@ from chain.accounts import Signers, dev_signers, signers_from_env
 from chain.bindings import Suite
 from chain.deploy import Manifest, SuiteParams
 from chain.devnet import Devnet, DevnetConfig
-from chain.errors import ChainError, ConfigError
+from chain.errors import ConfigError
+from chain.port import ChainPort
 from chain.rpc import JsonRpcChain
 from chain.store import SqlManifestStore
 from chain.txmanager import TxManager
@@ -38,7 +39,7 @@ class ChainLink:
         self._signers: Signers | None = None
 
     @property
-    def rpc(self) -> JsonRpcChain:
+    def rpc(self) -> ChainPort:
         return self.tx.chain
 
     @property
@@ -71,10 +72,7 @@ class ChainLink:
         return store.load(self.tx.chain_id)
 
     def suite(self, store: SqlManifestStore) -> Suite:
-        manifest = self.manifest(store)
-        if not manifest.complete:
-            raise ChainError(f"the suite is not deployed on chain {manifest.chain_id}; "
-                             "run `legends deploy`")
+        manifest = self.manifest(store).require_complete()
         return Suite.bind(manifest.addresses, self.tx)
 
 

@@ -74,9 +74,27 @@ def rewards_mapping(rewards: Rewards) -> dict[str, Any]:
 def sync_rewarded(session: Session, now: datetime, *, player_id: int | None = None,
                   limit: int = 500) -> int:
     """completed -> rewarded for completions whose on-chain grants are all confirmed (a
-    completion that pays only XP is rewarded at once). The indexer loop calls this; the
-    views call it for the signed-in player."""
-    waiting = awaiting_reward(session, player_id=player_id, limit=limit)
+    completion that pays only XP is rewarded at once). The views call it for the
+    signed-in player; the indexer loop sweeps everybody with :class:`RewardedSweep`."""
+    return _sync(session, now, awaiting_reward(session, player_id=player_id, limit=limit))
+
+
+class RewardedSweep:
+    """The indexer's upkeep: each call looks at the next ``limit`` completed records after
+    a cursor (wrapping round at the end), so records still waiting for their mint do not
+    make every pass re-read the same oldest ones and the cost of a pass stays constant."""
+
+    def __init__(self, limit: int = 500) -> None:
+        self.limit = limit
+        self.cursor = 0
+
+    def __call__(self, session: Session, now: datetime) -> int:
+        waiting = awaiting_reward(session, after=self.cursor, limit=self.limit)
+        self.cursor = waiting[-1][0] if len(waiting) == self.limit else 0
+        return _sync(session, now, waiting)
+
+
+def _sync(session: Session, now: datetime, waiting: list[tuple[int, str, str, str]]) -> int:
     if not waiting:
         return 0
     catalog = catalog_of(session)

@@ -63,10 +63,10 @@ def chain_now(link: ChainLink) -> int:
     block get the latest block's time, bounded below by the wall clock.
     """
     pending = link.rpc.block("pending")
-    if pending and pending.get("timestamp"):
-        return int(pending["timestamp"], 16)
-    latest = link.rpc.block("latest") or {}
-    return max(int(latest.get("timestamp", "0x0"), 16), int(time.time()))
+    if pending and pending.timestamp:
+        return pending.timestamp
+    latest = link.rpc.block("latest")
+    return max(latest.timestamp if latest else 0, int(time.time()))
 
 
 def status(link: ChainLink, suite: Suite, address: str) -> dict[str, Any]:

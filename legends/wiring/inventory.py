@@ -9,7 +9,7 @@ from chain.bindings import Suite
 from chain.store import SqlManifestStore
 from legends.db import get_db
 from legends.wiring.chainlink import get_chain
-from nft import outbox
+from nft import outbox_reads
 from nft.ledger import WEI_PER_SAHARA
 from nft.recipes import RecipeBook, load_recipes, preview
 from nft.tokens import GUARDIAN_IDS, LEGEND_ID, SHARD_IDS, region_of, token_name
@@ -49,7 +49,7 @@ def inventory(address: str, xp: int) -> dict[str, Any]:
     held = holdings_of(suite, address)
     sahara = suite.token.balance_of(address)
     with get_db().sessions() as session:
-        open_grants = outbox.open_grants_for(session, address)
+        open_grants = outbox_reads.open_grants_for(session, address)
     return {
         "address": address,
         "shards": [_token(t, held[t]) for t in SHARD_IDS],

@@ -14,7 +14,6 @@ from flask import Flask
 from chain.accounts import dev_account
 from chain.bindings import Suite
 from chain.deploy import Manifest
-from chain.errors import ChainError
 from chain.npcs import Cast, Census, Scout, Stock, seed_world
 from chain.store import SqlManifestStore
 from legends.wiring.chainlink import ChainLink
@@ -111,8 +110,5 @@ def describe(found: Directory) -> dict[str, Any]:
 def report(app: Flask) -> dict[str, Any]:
     """``GET /api/world/npcs`` (raises ChainError while the chain or the suite is missing)."""
     link: ChainLink = app.extensions["legends.chain"]
-    manifest = link.manifest(SqlManifestStore(app.extensions["legends.db"].sessions))
-    if not manifest.complete:
-        raise ChainError(f"the suite is not deployed on chain {manifest.chain_id}; "
-                         "run `legends deploy`")
+    manifest = link.manifest(SqlManifestStore(app.extensions["legends.db"].sessions)).require_complete()
     return describe(directory(app, link, manifest))

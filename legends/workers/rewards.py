@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from flask import Flask
 
@@ -25,14 +24,6 @@ from nft.worker import RewardWorker
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = {"REWARD_BATCH_SIZE": 200, "REWARD_MAX_BATCHES": 10, "REWARD_RECEIPT_TIMEOUT": 30.0,
-            "REWARD_IDLE_SECONDS": 1.0}
-
-
-def setting(app: Flask, name: str) -> Any:
-    return app.config.get(name, DEFAULTS[name])
-
-
 # -- the worker ------------------------------------------------------------------------------
 def build_worker(app: Flask) -> RewardWorker:
     """A worker with its own tx manager for the minter key (raises ChainError if the suite is
@@ -40,17 +31,14 @@ def build_worker(app: Flask) -> RewardWorker:
     with app.app_context():
         link, sessions = get_chain(), get_db().sessions
         tx = TxManager(JsonRpcChain(link.rpc_url), artifacts.error_decoder(),
-                       receipt_timeout=float(setting(app, "REWARD_RECEIPT_TIMEOUT")))
+                       receipt_timeout=float(app.config["REWARD_RECEIPT_TIMEOUT"]))
         minter = tx.add_signer(link.signers.minter)
-        manifest = SqlManifestStore(sessions).load(tx.chain_id)
-        if not manifest.complete:
-            raise ChainError(f"the suite is not deployed on chain {manifest.chain_id}; "
-                             "run `legends deploy`")
+        manifest = SqlManifestStore(sessions).load(tx.chain_id).require_complete()
         suite = Suite.bind(manifest.addresses, tx)
     return RewardWorker(sessions, ChainMinter(tx, suite, minter),
-                        max_entries=int(setting(app, "REWARD_BATCH_SIZE")),
-                        max_batches=int(setting(app, "REWARD_MAX_BATCHES")),
-                        receipt_timeout=float(setting(app, "REWARD_RECEIPT_TIMEOUT")))
+                        max_entries=int(app.config["REWARD_BATCH_SIZE"]),
+                        max_batches=int(app.config["REWARD_MAX_BATCHES"]),
+                        receipt_timeout=float(app.config["REWARD_RECEIPT_TIMEOUT"]))
 
 
 ROLE = "reward worker"
@@ -59,7 +47,7 @@ STANDBY_SECONDS = 5.0
 
 def run_worker(app: Flask, stop: threading.Event, say: Callable[[str], None] = log.info) -> None:
     """Build the worker (retrying while the chain or the suite is missing) and run it."""
-    idle = float(setting(app, "REWARD_IDLE_SECONDS"))
+    idle = float(app.config["REWARD_IDLE_SECONDS"])
     worker, waited = None, 1.0
     while worker is None and not stop.is_set():
         try:

@@ -156,9 +156,9 @@ def build_loop(app: Flask, *, confirmations: int | None = None, **options: Any) 
     if "legends.clock" in app.extensions:
         options.setdefault("clock", app.extensions["legends.clock"].now)
     if "legends.completion_sink" in app.extensions:
-        from legends.wiring.completions import sync_rewarded
+        from legends.wiring.completions import RewardedSweep
 
-        options.setdefault("upkeep", sync_rewarded)
+        options.setdefault("upkeep", RewardedSweep())
     return VerificationLoop(indexer, sessions, **options)
 
 

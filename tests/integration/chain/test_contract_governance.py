@@ -32,7 +32,7 @@ def advance(chain_tx, seconds: int) -> None:
 
 
 def block_time(chain_tx, receipt) -> int:
-    return int(chain_tx.chain.block(receipt.block_number)["timestamp"], 16)
+    return chain_tx.chain.block(receipt.block_number).timestamp
 
 
 def propose(suite, proposer, target=ZERO, call_data=b"", description="signal") -> int:

@@ -19,12 +19,12 @@ def advance(chain_tx, seconds: int) -> None:
 
 
 def block_time(chain_tx, receipt) -> int:
-    return int(chain_tx.chain.block(receipt.block_number)["timestamp"], 16)
+    return chain_tx.chain.block(receipt.block_number).timestamp
 
 
 def start_of_next_day(chain_tx) -> int:
     """Move the chain to one minute past the next UTC midnight, so a test owns a whole faucet day."""
-    now = int(chain_tx.chain.block()["timestamp"], 16)
+    now = chain_tx.chain.block().timestamp
     start = (now // DAY + 1) * DAY + 60
     chain_tx.chain.request("evm_setNextBlockTimestamp", [start])
     chain_tx.chain.request("evm_mine", [])

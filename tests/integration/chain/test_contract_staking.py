@@ -27,7 +27,7 @@ def advance(chain_tx, seconds: int) -> None:
 
 
 def block_time(chain_tx, receipt) -> int:
-    return int(chain_tx.chain.block(receipt.block_number)["timestamp"], 16)
+    return chain_tx.chain.block(receipt.block_number).timestamp
 
 
 def test_staking_moves_tokens_and_checkpoints_voting_power(suite, players):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from chain import artifacts
 from chain.accounts import dev_signers
 from chain.bindings import Suite
@@ -14,6 +16,8 @@ from chain.store import MemoryManifestStore
 from chain.txmanager import TxManager
 
 TOKEN = 10**18
+
+pytestmark = pytest.mark.devnet  # one test starts a devnet of its own
 
 
 def fresh_devnet(tmp_path, port):

@@ -62,7 +62,7 @@ def test_events_come_decoded_in_chain_order_with_their_block_time(indexer_for, s
     assert [e.tx_hash for e in found] == [r.tx_hash for r in receipts]
     assert found[0].args["amount"] == 100 * TOKEN
     block = chain_tx.chain.block(receipts[0].block_number)
-    assert found[0].timestamp == int(block["timestamp"], 16)
+    assert found[0].timestamp == block.timestamp
     assert found[0].block_hash == receipts[0].block_hash
     assert batch.to_block == batch.head == receipts[-1].block_number
 
@@ -153,7 +153,7 @@ def test_a_reorg_rewinds_to_the_first_orphaned_block(indexer_for, sessions, suit
     assert indexer.poll().empty
     with sessions() as session:
         stored = dict(session.execute(select(IndexedBlock.number, IndexedBlock.hash)).all())
-    assert stored[head] == chain_tx.chain.block(head)["hash"]
+    assert stored[head] == chain_tx.chain.block(head).hash
 
 
 def test_a_chain_rolled_back_below_the_cursor_rewinds(indexer_for, sessions, suite, funded, chain_tx):

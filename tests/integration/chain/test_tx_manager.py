@@ -100,7 +100,7 @@ def test_a_tx_needing_more_gas_when_mined_than_when_estimated_still_mines(suite,
         suite.token.transact(admin, "mint", staker, 100 * TOKEN)
         suite.token.transact(staker, "approve", suite.staking.address, 100 * TOKEN)
     staked = suite.staking.transact(first, "stake", 100 * TOKEN)
-    at = int(chain_tx.chain.block(staked.block_number)["timestamp"], 16)
+    at = chain_tx.chain.block(staked.block_number).timestamp
 
     data = suite.staking.encode("stake", 100 * TOKEN)
     chain_tx.chain.request("evm_setNextBlockTimestamp", [at])  # the estimate sees no time passing

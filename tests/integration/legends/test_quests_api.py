@@ -183,3 +183,31 @@ def test_the_openapi_document_describes_every_api_route(game, client):
         assert path in doc["paths"], f"{path} is not in legends/openapi.py"
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert method.lower() in doc["paths"][path], f"{method} {path} is not in legends/openapi.py"
+
+
+def test_referrals_and_the_leaderboard_come_in_pages_with_validated_parameters(game, client):
+    host = signed_in(game, client)
+    guests = [game.player(referred_by=host) for _ in range(5)]
+    first = client.get("/api/referrals?limit=2").get_json()
+    assert first["invited"] == 5 and len(first["invitees"]) == 2 and first["next"]
+    seen = [i["address"] for i in first["invitees"]]
+    after = first["next"]
+    while after:
+        page = client.get(f"/api/referrals?limit=2&after={after}").get_json()
+        seen += [i["address"] for i in page["invitees"]]
+        after = page["next"]
+    assert seen == [g.address for g in guests]
+    for bad in ("limit=0", "limit=201", "limit=x", "after=-1"):
+        field = bad.split("=")[0]
+        error(client.get(f"/api/referrals?{bad}"), 400, field)
+        error(client.get(f"/api/leaderboard?{bad.replace('201', '101')}"), 400, field)
+    for guest in guests:
+        game.feed(game.log("SaharaToken", "FaucetClaimed", account=guest.address, amount=1,
+                           nextClaimAt=0))
+        game.accept(guest, "gate.faucet")
+        game.feed(game.log("SaharaToken", "FaucetClaimed", block=102, account=guest.address,
+                           amount=1, nextClaimAt=0))
+    top = client.get("/api/leaderboard?limit=3").get_json()
+    rest = client.get(f"/api/leaderboard?limit=3&after={top['next']}").get_json()
+    ranks = [e["rank"] for e in top["entries"] + rest["entries"]]
+    assert len(ranks) == 5 and ranks == [1, 1, 1, 1, 1] and rest["next"] is None

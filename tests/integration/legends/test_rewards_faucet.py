@@ -20,7 +20,7 @@ def app(make_app, devnet, deployed, suite):
 
 
 def block_time(chain_tx) -> int:
-    return int(chain_tx.chain.block("latest")["timestamp"], 16)
+    return chain_tx.chain.block("latest").timestamp
 
 
 def assert_refused(response, *, mentions: str) -> dict:

@@ -149,3 +149,39 @@ def test_logout_ends_the_session(client):
     client.post("/api/auth/logout")
     response = client.get("/api/me")
     assert response.status_code == 401 and response.get_json()["field"] == "session"
+
+
+def test_referral_codes_are_long_random_base32():
+    from legends.auth.players import REFERRAL_CODE_LENGTH, new_referral_code
+
+    codes = {new_referral_code() for _ in range(1000)}
+    assert len(codes) == 1000 and REFERRAL_CODE_LENGTH >= 10
+    assert all(len(c) == REFERRAL_CODE_LENGTH and c.isalnum() and c.upper() == c for c in codes)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_db_app(request, make_app):
+    if request.param == "sqlite":
+        return make_app()
+    return make_app(DATABASE_URL=request.getfixturevalue("postgres_url"))
+
+
+def test_a_referral_code_that_collides_is_drawn_again(any_db_app, monkeypatch):
+    """Two players can never share a code; a collision costs a retry, not a 500."""
+    from legends.auth import players
+
+    client = any_db_app.test_client()
+    body, _ = signed(client)
+    taken = client.post("/api/auth/verify", json=body).get_json()["referral_code"]
+    client.post("/api/auth/logout")
+    drawn = iter([taken, taken, "FRESHCODE234"])
+    monkeypatch.setattr(players, "new_referral_code", lambda: next(drawn))
+    body, invitee = signed(client)
+    body["referral_code"] = taken  # the invitee also uses the referrer's code: still linked
+    response = client.post("/api/auth/verify", json=body)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["referral_code"] == "FRESHCODE234"
+    client.post("/api/auth/logout")
+    body, _ = signed(client, invitee)  # and signing in again finds the same player
+    again = client.post("/api/auth/verify", json=body)
+    assert again.status_code == 200 and again.get_json()["referral_code"] == "FRESHCODE234"

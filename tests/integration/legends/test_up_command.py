@@ -12,7 +12,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from netutil import free_port
+
+pytestmark = pytest.mark.devnet  # `legends up` starts a devnet of its own
 
 LEGENDS = str(Path(sys.executable).with_name("legends"))
 

@@ -17,7 +17,7 @@ from chain.minter import ChainMinter
 from chain.rpc import JsonRpcChain
 from chain.txmanager import TxManager
 from legends import migrate
-from nft import outbox
+from nft import outbox, outbox_reads
 from nft.ledger import WEI_PER_SAHARA, Grant, GrantKind
 from nft.store import RewardBatch, RewardGrant
 from nft.tokens import SHARD_IDS
@@ -88,7 +88,7 @@ def fresh_worker(sessions, url: str, suite: Suite, signers, **options) -> Reward
 
 def grant_states(sessions: sessionmaker[Session]) -> dict[str, int]:
     with sessions() as session:
-        return outbox.state_counts(session)
+        return outbox_reads.state_counts(session)
 
 
 def batches(sessions: sessionmaker[Session]) -> list[RewardBatch]:
@@ -105,8 +105,8 @@ def assert_chain_matches_ledger(sessions: sessionmaker[Session], suite: Suite,
                                 players: list[str]) -> None:
     """On-chain balances equal the confirmed ledger sums exactly, and nothing is left open."""
     with sessions() as session:
-        totals = outbox.ledger_totals(session)
-        assert outbox.state_counts(session).keys() <= {"confirmed"}, outbox.state_counts(session)
+        totals = outbox_reads.ledger_totals(session)
+        assert outbox_reads.state_counts(session).keys() <= {"confirmed"}, outbox_reads.state_counts(session)
     for player in players:
         key = player.lower()
         onchain = suite.shards.balances(player, list(SHARD_IDS))

@@ -9,7 +9,8 @@ import pytest
 from reward_support import add_player, fresh_address, ledger_sessions, record
 from sqlalchemy import select
 
-from nft import outbox
+from nft import outbox, outbox_batches, outbox_reads
+from nft.batching import OutboxState
 from nft.ledger import WEI_PER_SAHARA, Grant, GrantKind, grants_for_completion
 from nft.store import RewardGrant
 from quests.orm import Player
@@ -117,7 +118,7 @@ def test_amounts_beyond_a_bigint_are_kept_exactly(sessions):
     huge = 10**30 + 7
     record(sessions, [Grant(player, "bonus:season-champion", "s1", GrantKind.SAHARA, huge)])
     with sessions() as session:
-        assert outbox.ledger_totals(session, [outbox.OutboxState.PENDING]) == {
+        assert outbox_reads.ledger_totals(session, [OutboxState.PENDING]) == {
             (player.lower(), "sahara", None): huge}
 
 
@@ -147,7 +148,7 @@ def test_a_reorg_takes_back_grants_not_yet_sent_and_the_xp(sessions):
     assert states(sessions, grants) == ["withdrawn"] * 3
     assert xp_of(sessions, player) == 0
     with sessions() as session:
-        assert outbox.unplanned_grants(session, 10) == [], "the worker must not mint them"
+        assert outbox_batches.unplanned_grants(session, 10) == [], "the worker must not mint them"
 
 
 def test_a_completion_back_on_the_new_branch_owes_its_grants_again_once(sessions):

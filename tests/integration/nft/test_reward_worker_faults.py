@@ -37,7 +37,7 @@ from chain.devnet import Devnet, DevnetConfig
 from chain.rpc import JsonRpcChain
 from chain.store import MemoryManifestStore
 from chain.txmanager import TxManager
-from nft import outbox
+from nft import outbox_batches
 from nft.ledger import Grant, GrantKind
 from nft.worker import STEPS, RewardWorker, SimulatedCrash, crash_at
 from quests.orm import utcnow
@@ -174,7 +174,7 @@ def test_a_reverting_batch_gives_its_grants_back_then_fails_them_after_max_attem
 
     suite.shards.transact(admin, "grantRole", role, minter)
     with sessions.begin() as session:
-        assert outbox.retry_failed(session) == 3
+        assert outbox_batches.retry_failed(session) == 3
     assert worker.run_once().confirmed == 3
     assert_chain_matches_ledger(sessions, suite, players)
 
