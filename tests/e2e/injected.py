@@ -42,7 +42,7 @@ SHIM = """
 """
 
 
-class TestWallet:
+class DuneWallet:
     def __init__(self, rpc_url: str, *, reject_signatures: bool = False) -> None:
         self.account = Account.create()
         self.rpc_url = rpc_url

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 from e2e_helpers import me, sign_in_with_burner, visit
-from injected import TestWallet, install
+from injected import DuneWallet, install
 
 
 def test_an_injected_wallet_is_discovered_adds_the_devnet_and_signs_in(page, game):
-    wallet = TestWallet(game.rpc_url)
+    wallet = DuneWallet(game.rpc_url)
     install(page, wallet)
     visit(page, "/")
     dune = page.get_by_role("button", name="Connect Dune Test Wallet")
@@ -36,7 +36,7 @@ def test_an_injected_wallet_is_discovered_adds_the_devnet_and_signs_in(page, gam
 
 
 def test_a_rejected_signature_is_said_plainly(page, game):
-    wallet = TestWallet(game.rpc_url, reject_signatures=True)
+    wallet = DuneWallet(game.rpc_url, reject_signatures=True)
     install(page, wallet)
     visit(page, "/")
     page.get_by_role("button", name="Connect Dune Test Wallet").click()
