@@ -27,7 +27,7 @@ from legends.auth.players import Deployment, issue_nonce, sign_in
 from legends.auth.siwe import SiweMessage
 from legends.wiring.completions import LegendsSink, RewardedSweep
 from legends.wiring.leaderboards import RedisLeaderboard
-from nft import outbox
+from nft import outbox_batches as outbox
 from nft.batching import plan_batches
 from quests import service
 from quests.evidence import ChainEvent

@@ -18,7 +18,10 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     cfg = config if isinstance(config, Config) else load_config(config)
     cfg.validate()
     instance = cfg.INSTANCE_PATH
-    app = Flask(
+    from legends.api.contract import application
+
+    # Flask itself, as the subclass that gathers the API's OpenAPI document.
+    app = application(
         "legends",
         instance_path=str(Path(instance).resolve()) if instance else None,
         instance_relative_config=True,

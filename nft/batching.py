@@ -84,6 +84,12 @@ TRANSITIONS: dict[OutboxState, frozenset[OutboxState]] = {
 }
 
 
+def paid_in_full(states: Iterable[OutboxState | str]) -> bool:
+    """A completion is paid once every grant the ledger recorded for it is confirmed (the
+    recorded grants, not today's rewards of its quest: those may have changed since)."""
+    return all(OutboxState(state) is OutboxState.CONFIRMED for state in states)
+
+
 class InvalidTransition(ValueError):
     """An outbox state change the rules forbid (e.g. confirmed -> pending)."""
 

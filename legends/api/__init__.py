@@ -1,12 +1,14 @@
-"""The JSON REST API under /api (described by /api/openapi.json)."""
+"""The JSON REST API under /api, described by the OpenAPI 3.1 document generated from its
+views' pydantic models (``GET /api/openapi.json``; see docs/api.md)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+from flask import Flask
 
-from legends.api import errors
+from legends.api import contract, errors
 
-api = Blueprint("api", __name__, url_prefix="/api")
+api = contract.blueprint()
+errors.translate_domain_errors(api)
 
 
 def init_app(app: Flask) -> None:
@@ -26,4 +28,5 @@ def init_app(app: Flask) -> None:
 
     errors.init_app(app)
     app.register_blueprint(health.bp)
-    app.register_blueprint(api)
+    app.register_blueprint(docs.assets)
+    app.register_api(api)  # type: ignore[attr-defined]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import math
 
-from flask import Flask, current_app, jsonify
+from flask import Flask, current_app
 
 from legends.api import api
-from legends.api.errors import ApiError, Forbidden, NotFound, json_body, string_field
-from legends.api.inventory import from_chain
-from legends.auth.session import current_player_or_401
+from legends.api.agents_models import AgentPath, AgentQuestion, AttestedAnswer
+from legends.api.contract import operation, player, reply
+from legends.api.errors import TooManyRequests
 from legends.wiring import agents as service
 from legends.wiring.chainlink import get_chain
 from legends.wiring.inventory import chain_suite
@@ -26,25 +26,18 @@ def limiter(app: Flask) -> service.RateLimiter:
     return found
 
 
-@api.post("/agents/<int:agent_id>/invoke")
-def invoke_agent(agent_id: int):  # type: ignore[no-untyped-def]
-    player = current_player_or_401()
-    wait = limiter(current_app).take(player.address)
+@operation(api.post, "/agents/<int:agent_id>/invoke", ok={200: AttestedAnswer},
+           errors=(400, 403, 404, 429, 503), signed_in=True, tag="forge")
+def invoke_agent(path: AgentPath, body: AgentQuestion):  # type: ignore[no-untyped-def]
+    """Ask an agent a question
+
+    As its developer or a licensee: the attested answer and the recordInvocation transaction
+    the player's wallet sends (``AGENT_INVOKE_PER_MINUTE`` per player, default 10).
+    """
+    caller = player().address
+    wait = limiter(current_app).take(caller)
     if wait is not None:
-        retry = max(math.ceil(wait), 1)
-        response = jsonify({"error": "the Oracle needs a moment: too many invocations this minute",
-                            "field": "agent_id", "retry_after": retry})
-        response.status_code = 429
-        response.headers["Retry-After"] = str(retry)
-        return response
-    question = string_field(json_body("input"), "input", max_length=service.MAX_INPUT) or ""
-    if not question.strip():
-        raise ApiError("input must not be blank", field="input")
-    try:
-        body = from_chain(lambda: service.invoke(get_chain(), chain_suite(), player.address,
-                                                 agent_id, question))
-    except service.UnknownAgent as exc:
-        raise NotFound(str(exc), field="agent_id") from None
-    except service.NotLicensed as exc:
-        raise Forbidden(str(exc), field="agent_id") from None
-    return jsonify(body)
+        raise TooManyRequests("the Oracle needs a moment: too many invocations this minute",
+                              "agent_id", math.ceil(wait))
+    answer = service.invoke(get_chain(), chain_suite(), caller, path.agent_id, body.input)
+    return reply(AttestedAnswer, answer)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, session
+from flask import current_app, session
 
 from legends.api import api
-from legends.api.errors import ApiError, json_body, string_field
-from legends.auth.players import STATEMENT, Deployment, SignInError, issue_nonce, sign_in
-from legends.auth.session import current_player_or_401, deployment_chain_id, is_admin
+from legends.api.auth_models import Me, Nonce, SignedIn, SignedOut, Verify
+from legends.api.contract import operation, player, reply
+from legends.auth.players import STATEMENT, Deployment, issue_nonce, sign_in
+from legends.auth.session import deployment_chain_id, is_admin
 from legends.db import get_db
 
 
@@ -15,44 +16,45 @@ def this_deployment() -> Deployment:
     return Deployment.from_public_url(current_app.config["PUBLIC_URL"], deployment_chain_id())
 
 
-@api.get("/auth/nonce")
+@operation(api.get, "/auth/nonce", ok={200: Nonce}, tag="auth")
 def auth_nonce():  # type: ignore[no-untyped-def]
+    """A fresh sign-in nonce and the message fields"""
     deployment = this_deployment()
     with get_db().sessions.begin() as db:
         row = issue_nonce(db)
         body = {"nonce": row.nonce, "expires_at": row.expires_at.isoformat(),
                 "domain": deployment.domain, "uri": deployment.origin,
                 "chain_id": deployment.chain_id, "statement": STATEMENT, "version": "1"}
-    return jsonify(body)
+    return reply(Nonce, body)
 
 
-@api.post("/auth/verify")
-def auth_verify():  # type: ignore[no-untyped-def]
-    data = json_body("message", "signature")
-    message = string_field(data, "message", max_length=4000)
-    signature = string_field(data, "signature", max_length=300)
-    referral = string_field(data, "referral_code", max_length=16, required=False)
-    try:
-        with get_db().sessions.begin() as db:
-            player, created = sign_in(db, this_deployment(), message, signature, referral)
-            body = {"address": player.address, "referral_code": player.referral_code,
-                    "created": created}
-    except SignInError as exc:
-        raise ApiError(str(exc), field=exc.field, status=exc.status) from None
+@operation(api.post, "/auth/verify", ok={200: SignedIn, 201: SignedIn}, errors=(400, 401), tag="auth")
+def auth_verify(body: Verify):  # type: ignore[no-untyped-def]
+    """Sign in with a signed EIP-4361 message
+
+    201 on the first sign-in of this address, 200 afterwards; the answer sets the session cookie.
+    """
+    with get_db().sessions.begin() as db:
+        signed, created = sign_in(db, this_deployment(), body.message, body.signature,
+                                  body.referral_code)
+        answer = {"address": signed.address, "referral_code": signed.referral_code,
+                  "created": created}
     session.clear()
-    session["player"] = body["address"]
+    session["player"] = answer["address"]
     session.permanent = True
-    return jsonify(body), 201 if created else 200
+    return reply(SignedIn, answer), 201 if created else 200
 
 
-@api.post("/auth/logout")
+@operation(api.post, "/auth/logout", ok={200: SignedOut}, tag="auth")
 def auth_logout():  # type: ignore[no-untyped-def]
+    """Sign out"""
     session.clear()
-    return jsonify({"signed_in": False})
+    return reply(SignedOut, {"signed_in": False})
 
 
-@api.get("/me")
+@operation(api.get, "/me", ok={200: Me}, signed_in=True, tag="auth")
 def me():  # type: ignore[no-untyped-def]
-    player = current_player_or_401()
-    return jsonify({"address": player.address, "referral_code": player.referral_code,
-                    "xp": player.xp, "admin": is_admin(player.address)})
+    """The signed-in player"""
+    who = player()
+    return reply(Me, {"address": who.address, "referral_code": who.referral_code, "xp": who.xp,
+                      "admin": is_admin(who.address)})

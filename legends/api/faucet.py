@@ -2,47 +2,30 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
-
 from legends.api import api
-from legends.api.errors import ApiError, json_body
-from legends.api.inventory import from_chain
-from legends.auth.session import current_player_or_401
+from legends.api.contract import operation, player, reply
+from legends.api.errors import Forbidden
+from legends.api.faucet_models import Claim, Claimed, FaucetStatus
 from legends.wiring import faucet as service
 from legends.wiring.chainlink import get_chain
 from legends.wiring.inventory import chain_suite
 
 
-def _claim_address() -> str:
-    """The signed-in player; a body naming another address is refused, not silently ignored."""
-    player = current_player_or_401()
-    if request.content_length:
-        data = json_body()
-        named = data.get("address")
-        if named is not None and not isinstance(named, str):
-            raise ApiError("address must be a string", field="address")
-        if named is not None and named.lower() != player.address.lower():
-            raise ApiError("the faucet pays the signed-in player only", field="address",
-                           status=403)
-    return player.address
-
-
-@api.get("/faucet")
+@operation(api.get, "/faucet", ok={200: FaucetStatus}, errors=(503,), signed_in=True, tag="rewards")
 def faucet_status():  # type: ignore[no-untyped-def]
-    player = current_player_or_401()
-    return jsonify(from_chain(lambda: service.status(get_chain(), chain_suite(), player.address)))
+    """When the player may claim from the faucet next"""
+    return reply(FaucetStatus, service.status(get_chain(), chain_suite(), player().address))
 
 
-@api.post("/faucet")
-def faucet_claim():  # type: ignore[no-untyped-def]
-    address = _claim_address()
-    try:
-        body = from_chain(lambda: service.claim(get_chain(), chain_suite(), address))
-    except service.FaucetRefused as refused:
-        response = jsonify({"error": str(refused), "field": "address",
-                            "next_claim_at": refused.next_claim_at,
-                            "retry_after": refused.retry_after})
-        response.status_code = 429
-        response.headers["Retry-After"] = str(refused.retry_after)
-        return response
-    return jsonify(body), 201
+@operation(api.post, "/faucet", ok={201: Claimed}, errors=(400, 403, 429, 503), signed_in=True,
+           tag="rewards")
+def faucet_claim(body: Claim):  # type: ignore[no-untyped-def]
+    """Claim test SAHARA from the faucet
+
+    The cooldown and the daily cap are the token contract's; a refused claim (429) costs no
+    transaction and says when the next one can succeed.
+    """
+    address = player().address
+    if body.address is not None and body.address.lower() != address.lower():
+        raise Forbidden("the faucet pays the signed-in player only", field="address")
+    return reply(Claimed, service.claim(get_chain(), chain_suite(), address)), 201

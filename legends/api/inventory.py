@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from flask import jsonify
-
-from chain.errors import ChainError
 from legends.api import api
-from legends.api.errors import ApiError
-from legends.auth.session import current_player_or_401
+from legends.api.contract import operation, player, reply
+from legends.api.inventory_models import Crafting, Inventory
 from legends.wiring import inventory as rewards
 
 
-def from_chain(read: Callable[[], Any]) -> Any:
-    """Run a chain read; an unreachable chain or a missing suite is a 503 naming the chain."""
-    try:
-        return read()
-    except ChainError as exc:
-        raise ApiError(f"the chain cannot be read right now: {exc}", field="chain",
-                       status=503) from None
-
-
-@api.get("/inventory")
+@operation(api.get, "/inventory", ok={200: Inventory}, errors=(503,), signed_in=True, tag="rewards")
 def inventory():  # type: ignore[no-untyped-def]
-    player = current_player_or_401()
-    return jsonify(from_chain(lambda: rewards.inventory(player.address, player.xp)))
+    """Shards, Guardians, the Legend and rewards on their way"""
+    who = player()
+    return reply(Inventory, rewards.inventory(who.address, who.xp))
 
 
-@api.get("/crafting")
+@operation(api.get, "/crafting", ok={200: Crafting}, errors=(503,), signed_in=True, tag="rewards")
 def crafting():  # type: ignore[no-untyped-def]
-    player = current_player_or_401()
-    return jsonify(from_chain(lambda: rewards.crafting(player.address)))
+    """Recipes with a preview of what the player can craft
+
+    The craft itself is an on-chain burn and mint the player's own wallet sends.
+    """
+    return reply(Crafting, rewards.crafting(player().address))

@@ -6,111 +6,127 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import jsonify, request
-
 from legends.api import api
-from legends.api.errors import ApiError, json_body, string_field
-from legends.api.play import chain_call, game_transaction, int_arg, optional_player, sink
-from legends.auth.session import current_player_or_401
+from legends.api.contract import operation, player, reply
+from legends.api.errors import ApiError, chain_call
+from legends.api.play import game_transaction, optional_player, sink
+from legends.api.quests_models import (
+    AnswerBody,
+    CheckedIn,
+    Judged,
+    QuestAction,
+    QuestDetail,
+    QuestList,
+    QuestPath,
+    QuestsQuery,
+    Referrals,
+    ReferralsQuery,
+    Why,
+)
 from legends.wiring.completions import sync_rewarded
 from legends.wiring.game import now
 from legends.wiring.state_readings import get_reader
 from quests import service
 from quests.orm import Player
 from quests.overview import quest_detail, quest_list
-from quests.world import REGION_KEYS
 
-MAX_ANSWER = 200
+ACTION_ERRORS = (400, 404, 409)
 
 
-@api.get("/quests")
-def quests_index():  # type: ignore[no-untyped-def]
-    region = request.args.get("region")
-    if region is not None and region not in REGION_KEYS:
-        raise ApiError(f"region must be one of {', '.join(sorted(REGION_KEYS))}", field="region")
-    player, at = optional_player(), now()
+@operation(api.get, "/quests", ok={200: QuestList}, errors=(400,), tag="quests")
+def quests_index(query: QuestsQuery):  # type: ignore[no-untyped-def]
+    """Every quest with the caller's status"""
+    who, at = optional_player(), now()
     with game_transaction() as db:
-        if player is not None:
-            sync_rewarded(db, at, player_id=player.id)
-        quests = quest_list(db, player, at, region)
-    return jsonify({"quests": quests, "signed_in": player is not None})
+        if who is not None:
+            sync_rewarded(db, at, player_id=who.id)
+        quests = quest_list(db, who, at, query.region)
+    return reply(QuestList, {"quests": quests, "signed_in": who is not None})
 
 
-@api.get("/quests/<quest_id>")
-def quest_show(quest_id: str):  # type: ignore[no-untyped-def]
-    player, at = optional_player(), now()
+@operation(api.get, "/quests/<quest_id>", ok={200: QuestDetail}, errors=(400, 404), tag="quests")
+def quest_show(path: QuestPath):  # type: ignore[no-untyped-def]
+    """One quest in detail"""
+    who, at = optional_player(), now()
     with game_transaction() as db:
-        if player is not None:
-            sync_rewarded(db, at, player_id=player.id)
-        return jsonify(quest_detail(db, player, quest_id, at))
+        if who is not None:
+            sync_rewarded(db, at, player_id=who.id)
+        return reply(QuestDetail, quest_detail(db, who, path.quest_id, at))
 
 
-@api.post("/quests/<quest_id>/accept")
-def quest_accept(quest_id: str):  # type: ignore[no-untyped-def]
-    player = current_player_or_401()
+@operation(api.post, "/quests/<quest_id>/accept", ok={200: QuestAction}, errors=(*ACTION_ERRORS, 503),
+           signed_in=True, tag="quests")
+def quest_accept(path: QuestPath):  # type: ignore[no-untyped-def]
+    """Accept a quest: transactions in later blocks count for it"""
+    who, quest_id = player(), path.quest_id
     _known(quest_id)
     with chain_call("accept the quest"):
         head = get_reader().head_block()
     at = now()
     with game_transaction() as db:
-        move = service.accept(db, player, quest_id, at, head, sink=sink())
-        return jsonify(_after(db, player, quest_id, move, at))
+        move = service.accept(db, who, quest_id, at, head, sink=sink())
+        return reply(QuestAction, _after(db, who, quest_id, move, at))
 
 
-@api.post("/quests/<quest_id>/check")
-def quest_check(quest_id: str):  # type: ignore[no-untyped-def]
-    """Read the player's on-chain state for the quest's ``state`` objectives and judge it."""
-    player = current_player_or_401()
+@operation(api.post, "/quests/<quest_id>/check", ok={200: QuestAction}, errors=(*ACTION_ERRORS, 503),
+           signed_in=True, tag="quests")
+def quest_check(path: QuestPath):  # type: ignore[no-untyped-def]
+    """Read the player's on-chain state for the quest's state objectives and judge it
+
+    A quest without state objectives answers 400: it completes as the indexer sees the
+    player's transactions.
+    """
+    who, quest_id = player(), path.quest_id
     checks = _known(quest_id).state_checks()
     if not checks:
         raise ApiError(f"{quest_id} has no on-chain state to check; it completes as the indexer "
                        "sees your transactions", field="quest_id")
     with chain_call("read your on-chain state"):
-        readings = get_reader().readings(player.address, checks)
+        readings = get_reader().readings(who.address, checks)
     at = now()
     with game_transaction() as db:
-        move = service.check_state(db, player, quest_id, readings, at, sink=sink())
-        return jsonify(_after(db, player, quest_id, move, at))
+        move = service.check_state(db, who, quest_id, readings, at, sink=sink())
+        return reply(QuestAction, _after(db, who, quest_id, move, at))
 
 
-@api.post("/quests/<quest_id>/answer")
-def quest_answer(quest_id: str):  # type: ignore[no-untyped-def]
-    player = current_player_or_401()
-    data = json_body("answer")
-    text = string_field(data, "answer", max_length=MAX_ANSWER) or ""
-    if not text.strip():
-        raise ApiError("answer is required", field="answer")
-    at = now()
+@operation(api.post, "/quests/<quest_id>/answer", ok={200: Judged}, errors=ACTION_ERRORS,
+           signed_in=True, tag="quests")
+def quest_answer(path: QuestPath, body: AnswerBody):  # type: ignore[no-untyped-def]
+    """Answer the quest's question"""
+    who, quest_id, at = player(), path.quest_id, now()
     with game_transaction() as db:
-        move = service.answer(db, player, quest_id, text, at, sink=sink())
-        return jsonify({**_after(db, player, quest_id, move, at), "correct": move.completed})
+        move = service.answer(db, who, quest_id, body.answer, at, sink=sink())
+        return reply(Judged, {**_after(db, who, quest_id, move, at), "correct": move.completed})
 
 
-@api.get("/quests/<quest_id>/why")
-def quest_why(quest_id: str):  # type: ignore[no-untyped-def]
-    player = current_player_or_401()
-    _known(quest_id)
+@operation(api.get, "/quests/<quest_id>/why", ok={200: Why}, errors=(400, 404), signed_in=True,
+           tag="quests")
+def quest_why(path: QuestPath):  # type: ignore[no-untyped-def]
+    """Why the quest is (not yet) complete, the evidence seen and the indexer's lag"""
+    _known(path.quest_id)
     lag = get_reader().indexer_lag()
     with game_transaction() as db:
-        return jsonify(service.why(db, player, quest_id, lag, now()))
+        return reply(Why, service.why(db, player(), path.quest_id, lag, now()))
 
 
-@api.post("/checkin")
+@operation(api.post, "/checkin", ok={200: CheckedIn, 201: CheckedIn}, signed_in=True, tag="quests")
 def checkin():  # type: ignore[no-untyped-def]
-    player = current_player_or_401()
+    """Daily check-in (UTC day) with streaks
+
+    201 for the day's first check-in, 200 when the player already checked in today.
+    """
     at = now()
     with game_transaction() as db:
-        result = service.check_in(db, player, at, sink=sink())
-        return jsonify(result.to_dict(at)), 200 if result.already else 201
+        result = service.check_in(db, player(), at, sink=sink())
+        return reply(CheckedIn, result.to_dict(at)), 200 if result.already else 201
 
 
-@api.get("/referrals")
-def referrals():  # type: ignore[no-untyped-def]
-    player = current_player_or_401()
-    limit = int_arg("limit", 50, 1, 200)
-    after = int_arg("after", 0, 0, 2**53) or None
+@operation(api.get, "/referrals", ok={200: Referrals}, errors=(400,), signed_in=True, tag="quests")
+def referrals(query: ReferralsQuery):  # type: ignore[no-untyped-def]
+    """The players you invited and whether they count, a page at a time"""
     with game_transaction() as db:
-        return jsonify(service.referral_report(db, player, limit=limit, after=after))
+        return reply(Referrals, service.referral_report(db, player(), limit=query.limit,
+                                                        after=query.after))
 
 
 def _known(quest_id: str):  # type: ignore[no-untyped-def]
@@ -118,8 +134,7 @@ def _known(quest_id: str):  # type: ignore[no-untyped-def]
         return service.quest_or_404(service.catalog_of(db), quest_id)
 
 
-def _after(db: Any, player: Player, quest_id: str, move: service.Move, at: datetime) -> dict[str, Any]:
-    return {"quest": quest_detail(db, player, quest_id, at),
+def _after(db: Any, who: Player, quest_id: str, move: service.Move, at: datetime) -> dict[str, Any]:
+    return {"quest": quest_detail(db, who, quest_id, at),
             "completed": [c.quest_id for c in move.completions],
             "reasons": move.reasons}
-

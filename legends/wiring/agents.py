@@ -2,67 +2,32 @@
 attester key seals question and answer (EIP-712), and the player's own wallet records it with
 ``recordInvocation`` — so ``AgentInvoked.caller`` is the player and ``forge.invoke`` follows.
 
-The attester signs only for a caller the chain already lets invoke the agent (its developer
-or a licensee): a signature for anyone else would be refused on chain anyway.
+Who may invoke, how long a question may be and how often one player may ask are the Forge's
+rules (:mod:`quests.invocations`); the Oracle itself is :mod:`quests.npcs.oracle`.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
 from typing import Any
 
 from chain.attestation import content_hash, sign_invocation
 from chain.bindings import Suite
 from chain.npcs import ZERO
-from legends.wiring import oracle
 from legends.wiring.chainlink import ChainLink
+from quests.invocations import DEFAULT_PER_MINUTE, MAX_INPUT, NotLicensed, RateLimiter, UnknownAgent
+from quests.invocations import may_invoke as allowed
+from quests.npcs import oracle
 
-MAX_INPUT = 2_000  # characters: a question, not a dataset
-
-
-class UnknownAgent(Exception):
-    pass
-
-
-class NotLicensed(Exception):
-    pass
-
-
-class RateLimiter:
-    """At most ``limit`` takes per key in any ``window`` seconds (a sliding window, in this
-    process: each web process counts its own)."""
-
-    def __init__(self, limit: int, window: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window, self.clock = limit, window, clock
-        self._taken: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, key: str) -> float | None:
-        """None when allowed (and counted); otherwise the seconds until the next is allowed."""
-        now = self.clock()
-        with self._lock:
-            times = self._taken.setdefault(key.lower(), deque())
-            while times and times[0] <= now - self.window:
-                times.popleft()
-            if len(times) >= self.limit:
-                return max(times[0] + self.window - now, 0.001)
-            times.append(now)
-            return None
+__all__ = ["DEFAULT_PER_MINUTE", "MAX_INPUT", "NotLicensed", "RateLimiter", "UnknownAgent",
+           "invoke", "may_invoke"]
 
 
 def may_invoke(suite: Suite, agent_id: int, caller: str) -> None:
     """Raise :class:`UnknownAgent` or :class:`NotLicensed` unless ``caller`` may invoke."""
     developer = suite.agents.call("developerOf", agent_id)
-    if developer == ZERO:
-        raise UnknownAgent(f"agent {agent_id} does not exist")
-    if developer.lower() != caller.lower() and not suite.agents.call("isLicensed", agent_id, caller):
-        raise NotLicensed(f"you hold no licence for agent {agent_id}: license it first "
-                          "(or invoke an agent you built)")
+    allowed(agent_id, None if developer == ZERO else developer, caller,
+            lambda: bool(suite.agents.call("isLicensed", agent_id, caller)))
 
 
 def invoke(link: ChainLink, suite: Suite, caller: str, agent_id: int, question: str) -> dict[str, Any]:

@@ -4,7 +4,7 @@
 transaction it records the reward grants (``nft.outbox.record_grants``: idempotent per
 (player, quest, period); XP grants raise ``Player.xp`` there) and queues a domain event that
 is published once the transaction commits. ``sync_rewarded`` moves completed quests to
-rewarded when the ledger has confirmed every on-chain grant of the completion.
+rewarded when the ledger has confirmed every grant it recorded for the completion.
 """
 
 from __future__ import annotations
@@ -13,15 +13,14 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, tuple_
 from sqlalchemy.orm import Session
 
 from legends.wiring.leaderboards import RedisLeaderboard
-from nft.batching import OutboxState
+from nft.batching import paid_in_full
 from nft.ledger import Grant, grants_for_completion
 from nft.outbox import record_grants, withdraw_grants
 from nft.store import RewardGrant
-from quests.catalog_store import catalog_of
 from quests.definitions import Rewards
 from quests.ports import Completion
 from quests.service import awaiting_reward, mark_rewarded
@@ -73,9 +72,10 @@ def rewards_mapping(rewards: Rewards) -> dict[str, Any]:
 
 def sync_rewarded(session: Session, now: datetime, *, player_id: int | None = None,
                   limit: int = 500) -> int:
-    """completed -> rewarded for completions whose on-chain grants are all confirmed (a
-    completion that pays only XP is rewarded at once). The views call it for the
-    signed-in player; the indexer loop sweeps everybody with :class:`RewardedSweep`."""
+    """completed -> rewarded for completions whose recorded grants are all confirmed (a
+    completion that pays only XP is rewarded at once: XP is confirmed when recorded). The
+    views call it for the signed-in player; the indexer loop sweeps everybody with
+    :class:`RewardedSweep`."""
     return _sync(session, now, awaiting_reward(session, player_id=player_id, limit=limit))
 
 
@@ -97,22 +97,26 @@ class RewardedSweep:
 def _sync(session: Session, now: datetime, waiting: list[tuple[int, str, str, str]]) -> int:
     if not waiting:
         return 0
-    catalog = catalog_of(session)
-    expected: dict[int, list[str]] = {}
-    for record_id, address, quest_id, period in waiting:
-        if quest_id not in catalog:
-            continue
-        grants = grants_for_completion(address, quest_id, period,
-                                       rewards_mapping(catalog.get(quest_id).rewards))
-        expected[record_id] = [g.key for g in grants if g.on_chain]
-    keys = [k for ks in expected.values() for k in ks]
-    confirmed: set[str] = set()
-    for start in range(0, len(keys), 500):
-        confirmed.update(session.scalars(select(RewardGrant.grant_key).where(
-            RewardGrant.grant_key.in_(keys[start:start + 500]),
-            RewardGrant.state == OutboxState.CONFIRMED.value)))
-    ready = [rid for rid, ks in expected.items() if all(k in confirmed for k in ks)]
+    owed = {(address.lower(), quest_id, period): record_id
+            for record_id, address, quest_id, period in waiting}
+    states = recorded_grant_states(session, list(owed))
+    ready = [record_id for key, record_id in owed.items() if paid_in_full(states.get(key, ()))]
     return mark_rewarded(session, ready, now) if ready else 0
+
+
+def recorded_grant_states(session: Session, completions: list[tuple[str, str, str]]
+                          ) -> dict[tuple[str, str, str], list[str]]:
+    """The ledger's grant states per (player, quest id, period) — the grant's source is the
+    quest id (``nft.ledger.grants_for_completion``)."""
+    found: dict[tuple[str, str, str], list[str]] = {}
+    columns = tuple_(RewardGrant.player, RewardGrant.source, RewardGrant.period)
+    for start in range(0, len(completions), 300):  # 3 parameters each: under SQLite's 999
+        rows = session.execute(select(RewardGrant.player, RewardGrant.source, RewardGrant.period,
+                                      RewardGrant.state)
+                               .where(columns.in_(completions[start:start + 300])))
+        for player, source, period, state in rows:
+            found.setdefault((player, source, period), []).append(state)
+    return found
 
 
 # -- domain events, published after the commit ---------------------------------------------

@@ -1,6 +1,7 @@
 """The world's NPCs for the app: who plays them on this network, seeding them after a deploy,
-and the directory the client reads (``GET /api/world/npcs``). The chain work is in
-:mod:`chain.npcs`; this module only picks keys and shapes answers."""
+and the directory the client reads (``GET /api/world/npcs``). What the NPCs are and do is in
+:mod:`quests.npcs`, finding them in :mod:`legends.wiring.scout` and their hands in
+:mod:`legends.wiring.upkeep`; this module only picks keys and shapes answers."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from flask import Flask
 from chain.accounts import dev_account
 from chain.bindings import Suite
 from chain.deploy import Manifest
-from chain.npcs import Cast, Census, Scout, Stock, seed_world
 from chain.store import SqlManifestStore
 from legends.wiring.chainlink import ChainLink
+from legends.wiring.scout import Scout, asset_kind
+from legends.wiring.upkeep import seed_world
+from quests.npcs.cast import Cast, Census, Stock, cast_on
 
 # Dev-mnemonic index of the Bazaar merchant on the devnet: funded by anvil like indices 0..9,
 # and not one of the suite's roles, so a purchase from it is a purchase from someone else.
@@ -29,13 +32,9 @@ def devnet_merchant() -> Any:  # a LocalAccount (eth-* types stay in chain/)
 
 
 def cast_for(link: ChainLink) -> Cast:
-    """The admin plays the caravan master, reviewer and council elder; the merchant is its own
-    dev key on the devnet and the admin elsewhere (no extra secret to manage)."""
-    admin = link.signers.deployer.address
-    if link.network != "devnet":
-        return Cast(admin=admin, merchant=admin)
-    merchant = link.tx.add_signer(devnet_merchant())
-    return Cast(admin=admin, merchant=merchant)
+    """Who plays the NPCs on this network (:func:`quests.npcs.cast.cast_on`)."""
+    return cast_on(link.network, link.signers.deployer.address,
+                   lambda: link.tx.add_signer(devnet_merchant()))
 
 
 def since(manifest: Manifest) -> int:
@@ -83,16 +82,17 @@ def describe(found: Directory) -> dict[str, Any]:
     caravan = census.caravan
     listings = []
     for uri, listing in sorted(census.listings.items(), key=lambda item: item[1]):
-        seller, kind, _active, ref, price, _uri = suite.market.call("listings", listing)
-        listings.append({"listing_id": listing, "kind": ["dataset", "model", "agent"][kind],
-                         "asset_ref": ref, "price": str(price), "uri": uri, "seller": seller})
+        found_listing = suite.market.call("listings", listing)
+        listings.append({"listing_id": listing, "kind": str(asset_kind(found_listing.kind)),
+                         "asset_ref": found_listing.assetRef, "price": str(found_listing.price),
+                         "uri": uri, "seller": found_listing.seller})
     proposal = None
     if census.open_proposal is not None:
         record = suite.governance.call("proposals", census.open_proposal)
-        proposal = {"proposal_id": census.open_proposal, "vote_end": int(record[4])}
+        proposal = {"proposal_id": census.open_proposal, "vote_end": int(record.voteEnd)}
     oracle = None
     if census.oracle_agent is not None:
-        fee = suite.agents.call("agentInfo", census.oracle_agent)[1]
+        fee = suite.agents.call("agentInfo", census.oracle_agent).licenseFee
         oracle = {"agent_id": census.oracle_agent, "developer": found.cast.merchant,
                   "license_fee": str(fee)}
     return {

@@ -1,7 +1,9 @@
 """What the quest views read from the chain: the head block (a quest accepted now counts
 logs after it), the player's state for ``state`` objectives, and the indexer's lag.
 
-``ChainReader`` reads the deployed suite through the chain layer; tests replace
+``ChainReader`` reads the deployed suite through the chain layer: which check reads what is
+``quests.objectives.state.CHECKS``, the one registry; :class:`SuiteState` only answers its
+questions from the contracts. Tests replace
 ``app.extensions["legends.chain_reader"]`` with a fake of the same three methods.
 """
 
@@ -19,6 +21,7 @@ from chain.errors import ChainError
 from chain.store import Cursor, SqlManifestStore
 from legends.wiring.chainlink import ChainLink
 from quests.evidence import StateReading
+from quests.objectives.state import read_check
 from quests.world import LEGEND_ID
 
 INDEXER_CURSOR = "quests"  # chain.indexer.Indexer's default follower name
@@ -54,31 +57,41 @@ class ChainReader:
         return max(0, head - cursor)
 
     def readings(self, address: str, checks: Iterable[tuple[str, int | None]]) -> list[StateReading]:
-        suite = self.link.suite(SqlManifestStore(self.sessions))
+        world = SuiteState(self.link.suite(SqlManifestStore(self.sessions)))
         block = self.head_block()
-        return [StateReading(check, read(suite, check, token_id, address), token_id, block)
+        return [StateReading(check, read_check(world, check, token_id, address), token_id, block)
                 for check, token_id in sorted(checks, key=lambda c: (c[0], c[1] or 0))]
 
 
-def read(suite: Suite, check: str, token_id: int | None, address: str) -> int:
-    """One state check (the names of ``quests.objectives.state.CHECKS``) for ``address``."""
-    if check == "sahara_balance":
-        return suite.token.balance_of(address)
-    if check == "staked":
-        return suite.staking.staked_of(address)
-    if check == "voting_power":
-        return int(suite.staking.call("votingPower", address))
-    if check == "pending_revenue":
-        return suite.market.pending_revenue(address)
-    if check == "accepted_labels":
-        return int(suite.data.call("acceptedCount", address))
-    if check == "has_identity":
-        return 1 if suite.identity.id_of(address) else 0
-    if check == "owns_token" and token_id is not None:
-        if token_id == LEGEND_ID:
-            return suite.relic.balance_of(address, token_id)
-        return suite.shards.balance_of(address, token_id)
-    raise ValueError(f"no on-chain reading for check {check!r}")
+class SuiteState:
+    """:class:`quests.objectives.state.PlayerState` read from the deployed suite."""
+
+    def __init__(self, suite: Suite) -> None:
+        self.suite = suite
+
+    def sahara_balance(self, address: str) -> int:
+        return self.suite.token.balance_of(address)
+
+    def stake(self, address: str) -> int:
+        return self.suite.staking.staked_of(address)
+
+    def voting_power(self, address: str) -> int:
+        return int(self.suite.staking.call("votingPower", address))
+
+    def pending_revenue(self, address: str) -> int:
+        return self.suite.market.pending_revenue(address)
+
+    def accepted_labels(self, address: str) -> int:
+        return int(self.suite.data.call("acceptedCount", address))
+
+    def has_identity(self, address: str) -> bool:
+        return bool(self.suite.identity.id_of(address))
+
+    def shard_balance(self, address: str, token_id: int) -> int:
+        return self.suite.shards.balance_of(address, token_id)
+
+    def legend_balance(self, address: str) -> int:
+        return self.suite.relic.balance_of(address, LEGEND_ID)
 
 
 def init_app(app: Flask) -> None:

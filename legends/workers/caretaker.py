@@ -1,4 +1,5 @@
-"""The caretaker keeps the world playable with nobody at the admin console.
+"""The caretaker keeps the world playable with nobody at the admin console: it reads the world
+from the chain, asks the NPCs' rules in :mod:`quests.npcs` what to do, and does it.
 
 Every tick (~2 s) it
 - reviews the labels players submit to the Oasis caravan: honest ones are accepted (paying the
@@ -17,53 +18,41 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from flask import Flask
 
 from chain.bindings import Suite
 from chain.errors import ChainError, ContractRevert
-from chain.npcs import Cast, Census, Scout, Stock, ensure_caravan, ensure_proposal, event_logs, topic
+from chain.npcs import event_logs, topic
 from chain.store import SqlManifestStore
 from legends.db import get_db
 from legends.wiring.chainlink import get_chain
 from legends.wiring.npcs import cast_for, since
+from legends.wiring.scout import Scout, label_status, proposal_state
+from legends.wiring.upkeep import ensure_caravan, ensure_proposal
 from legends.workers.locks import run_as_only_one
 from legends.workers.threads import start_daemon
+from quests.npcs.caravan import LabelStatus, Refused, Review, Reviewer, after_refusal
+from quests.npcs.cast import Cast, Census, Stock
+from quests.npcs.council import CouncilPolicy, Settle
 
 log = logging.getLogger(__name__)
 
-EMPTY = bytes(32)
-PENDING = 0
-SUCCEEDED, QUEUED, DEFEATED, EXECUTED = 2, 3, 1, 4
-DONE_REVIEWING = ("AlreadyReviewed", "CannotReviewOwnLabel", "LabelNotFound")
-
-
-def verdict(content_hash: bytes, seen: Collection[bytes]) -> str | None:
-    """None to accept a label; otherwise why the reviewer calls it junk (a pure rule)."""
-    if content_hash == EMPTY:
-        return "an empty label"
-    if content_hash in seen:
-        return "a copy of a label already brought to the caravan"
-    return None
-
-
-@dataclass(frozen=True)
-class Review:
-    label_id: int
-    task_id: int
-    labeler: str
-    junk: str | None  # None: accept
 
 
 class Caretaker:
-    def __init__(self, suite: Suite, cast: Cast, stock: Stock, since_block: int) -> None:
+    """Reads the world, asks the NPCs' rules (:mod:`quests.npcs`) and acts for them; pass
+    another ``reviewer`` or ``council`` policy to change what they decide."""
+
+    def __init__(self, suite: Suite, cast: Cast, stock: Stock, since_block: int, *,
+                 reviewer: Reviewer | None = None, council: CouncilPolicy | None = None) -> None:
         self.suite, self.cast, self.stock = suite, cast, stock
+        self.reviewer = reviewer or Reviewer()
+        self.policy = council or CouncilPolicy()
         self.scout = Scout(suite, cast, since_block)
         self.next_block = since_block  # labels and proposals are read from here on
         self.queue: dict[int, Review] = {}  # label id -> review still to send
-        self.seen: set[bytes] = set()  # content hashes brought to any caravan
         self.council: set[int] = set()  # the elder's proposals not yet settled
 
     def tick(self) -> list[str]:
@@ -74,7 +63,7 @@ class Caretaker:
         done = self._review(census)
         done += ensure_caravan(self.suite, self.cast, self.stock, census)
         done += self._settle_council()
-        done += ensure_proposal(self.suite, self.cast)
+        done += ensure_proposal(self.suite, self.cast, self.policy)
         return done
 
     # -- reading ------------------------------------------------------------------------------
@@ -88,9 +77,8 @@ class Caretaker:
                             topic(self.cast.admin), until=head)
         # Judged only after both reads succeeded, in label order, so a retry judges the same.
         for _log, args in sorted(labels, key=lambda item: item[1]["labelId"]):
-            junk = verdict(args["contentHash"], self.seen)
-            self.seen.add(args["contentHash"])
-            self.queue[args["labelId"]] = Review(args["labelId"], args["taskId"], args["labeler"], junk)
+            self.queue[args["labelId"]] = self.reviewer.judge(
+                args["labelId"], args["taskId"], args["labeler"], args["contentHash"])
         self.council.update(args["proposalId"] for _log, args in tabled)
         self.next_block = head + 1
 
@@ -100,46 +88,47 @@ class Caretaker:
         current = census.caravan.task_id if census.caravan else None
         for label_id in sorted(self.queue):
             review = self.queue[label_id]
-            if int(data.call("labels", label_id)[2]) != PENDING:
+            if label_status(self.suite, label_id) is not LabelStatus.PENDING:
                 del self.queue[label_id]  # reviewed by someone else meanwhile
                 continue
             try:
                 data.transact(self.cast.admin, "reviewLabel", label_id, review.junk is None)
             except ContractRevert as exc:
-                if exc.error == "BudgetExhausted" and review.task_id == current:
-                    continue  # a new caravan arrives below; this one is tried again
-                if exc.error != "BudgetExhausted" and exc.error not in DONE_REVIEWING:
+                then = after_refusal(exc.error, review.task_id, current)
+                if then is None:
                     raise
-                if exc.error == "BudgetExhausted":
+                if then is Refused.RETRY:
+                    continue  # a new caravan arrives below; this one is tried again
+                if then is Refused.UNPAID:
                     log.warning("label %s: caravan %s has no purse left", label_id, review.task_id)
                 del self.queue[label_id]
                 continue
             del self.queue[label_id]
-            done.append(f"label {label_id} accepted" if review.junk is None
-                        else f"label {label_id} rejected: {review.junk}")
+            done.append(review.told())
         return done
 
     # -- the council ----------------------------------------------------------------------------
     def _settle_council(self) -> list[str]:
         council, done = self.suite.governance, []
         for proposal in sorted(self.council):
-            state = int(council.call("state", proposal))
+            step = self.policy.settle(proposal_state(self.suite, proposal))
             try:
-                if state == SUCCEEDED:
+                if step is Settle.QUEUE:
                     council.transact(self.cast.admin, "queue", proposal)
-                    done.append(f"proposal {proposal} passed and was queued")
-                elif state == QUEUED:
+                elif step is Settle.EXECUTE:
                     council.transact(self.cast.admin, "execute", proposal)
-                    done.append(f"proposal {proposal} was executed")
-                    self.council.discard(proposal)
-                elif state in (DEFEATED, EXECUTED):
-                    self.council.discard(proposal)
             except ContractRevert as exc:
-                if exc.error == "TimelockNotElapsed":
-                    continue  # not yet: next tick
-                if exc.error != "ExecutionFailed":
+                then = self.policy.after_refusal(exc.error)
+                if then is None:
                     raise
-                log.warning("proposal %s could not be executed; the council lets it rest", proposal)
+                step = then
+                if step is Settle.FORGET:
+                    log.warning("proposal %s could not be executed; the council lets it rest",
+                                proposal)
+            told = self.policy.told(proposal, step)
+            if told:
+                done.append(told)
+            if step in (Settle.EXECUTE, Settle.FORGET):
                 self.council.discard(proposal)
         return done
 

@@ -8,18 +8,45 @@ YAML::
     token_id: 105          # owns_token only
 
 Once a reading meets the threshold the objective stays met (a later dip does not undo it).
+
+``CHECKS`` is the one registry of state checks: how each is phrased and what it reads from
+the world, through the :class:`PlayerState` port (the app reads the chain behind it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from quests.errors import DefinitionError
 from quests.evidence import Evidence, Player, StateReading
 from quests.objectives.base import Objective, ObjectiveType, Outcome, register
 from quests.units import format_sahara, to_wei
+from quests.world import LEGEND_ID
+
+
+class PlayerState(Protocol):
+    """What the world can tell about one player right now (amounts in wei)."""
+
+    def sahara_balance(self, address: str) -> int: ...
+
+    def stake(self, address: str) -> int: ...
+
+    def voting_power(self, address: str) -> int: ...
+
+    def pending_revenue(self, address: str) -> int: ...
+
+    def accepted_labels(self, address: str) -> int: ...
+
+    def has_identity(self, address: str) -> bool: ...
+
+    def shard_balance(self, address: str, token_id: int) -> int: ...
+
+    def legend_balance(self, address: str) -> int: ...
+
+
+Reader = Callable[[PlayerState, str, "int | None"], int]
 
 
 @dataclass(frozen=True)
@@ -29,17 +56,38 @@ class Check:
     unit: str  # "sahara" (wei on chain), "count" or "flag"
     label: str  # "your stake"
     found: str  # "your stake of {value}"
+    read: Reader  # (world, address, token id) -> the reading's value
+
+
+def _owned(world: PlayerState, address: str, token_id: int | None) -> int:
+    if token_id is None:
+        raise ValueError("owns_token needs a token id")
+    # Shards and Guardians are LegendShards tokens; the Legend is the relic's own.
+    return world.legend_balance(address) if token_id == LEGEND_ID else world.shard_balance(address, token_id)
 
 
 CHECKS: dict[str, Check] = {
-    "sahara_balance": Check("sahara", "your SAHARA balance", "a balance of {value} in your wallet"),
-    "staked": Check("sahara", "your stake", "your stake of {value}"),
-    "voting_power": Check("sahara", "your voting power", "voting power of {value}"),
-    "pending_revenue": Check("sahara", "your pending revenue", "{value} of revenue waiting"),
-    "owns_token": Check("count", "your tokens", "{value} of token #{token_id} in your wallet"),
-    "accepted_labels": Check("count", "your accepted labels", "{value} accepted labels"),
-    "has_identity": Check("flag", "your Sahara ID", "no Sahara ID on your address"),
+    "sahara_balance": Check("sahara", "your SAHARA balance", "a balance of {value} in your wallet",
+                            lambda w, a, _t: w.sahara_balance(a)),
+    "staked": Check("sahara", "your stake", "your stake of {value}", lambda w, a, _t: w.stake(a)),
+    "voting_power": Check("sahara", "your voting power", "voting power of {value}",
+                          lambda w, a, _t: w.voting_power(a)),
+    "pending_revenue": Check("sahara", "your pending revenue", "{value} of revenue waiting",
+                             lambda w, a, _t: w.pending_revenue(a)),
+    "owns_token": Check("count", "your tokens", "{value} of token #{token_id} in your wallet", _owned),
+    "accepted_labels": Check("count", "your accepted labels", "{value} accepted labels",
+                             lambda w, a, _t: w.accepted_labels(a)),
+    "has_identity": Check("flag", "your Sahara ID", "no Sahara ID on your address",
+                          lambda w, a, _t: 1 if w.has_identity(a) else 0),
 }
+
+
+def read_check(world: PlayerState, check: str, token_id: int | None, address: str) -> int:
+    """The value of one state check for ``address``; ValueError for a check nobody knows."""
+    found = CHECKS.get(check)
+    if found is None:
+        raise ValueError(f"no state check {check!r}")
+    return int(found.read(world, address, token_id))
 
 
 @dataclass(frozen=True, kw_only=True)

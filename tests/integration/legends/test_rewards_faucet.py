@@ -8,7 +8,7 @@ import threading
 import pytest
 from rewards_api_support import chain_app, sign_in
 
-from legends.wiring.faucet import GAS_DRIP_WEI
+from quests.faucet import GAS_DRIP_WEI
 
 pytestmark = pytest.mark.devnet
 TOKEN = 10**18

@@ -3,6 +3,8 @@ referrals; and what the player reads back (why, the world, rewards)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from quest_game import TOKEN
 from sqlalchemy import update
@@ -12,7 +14,9 @@ from nft.store import RewardGrant
 from quests import service
 from quests.errors import NotApplicable, QuestLocked
 from quests.evidence import StateReading
+from quests.orm import utcnow
 from quests.overview import world
+from quests.store import QuestDefinition
 
 
 def check_in(game, player):
@@ -160,6 +164,41 @@ def test_a_quest_is_rewarded_once_the_ledger_confirms_its_on_chain_grants(game):
         assert sync_rewarded(session, game.now) == 1
     assert game.status(alice, "gate.daily-checkin", "2026-11-22") == "rewarded"
     assert game.status(alice, "gate.soulbound-riddle") == "completed"
+
+
+def change_rewards(game, quest_id: str, rewards: dict) -> None:
+    """Edit a stored quest's rewards as a catalog reload would (the catalog cache follows)."""
+    with game.sessions.begin() as session:
+        row = session.get(QuestDefinition, quest_id)
+        row.spec = {**row.spec, "rewards": rewards}
+        row.loaded_at = max(row.loaded_at, utcnow()) + timedelta(seconds=1)  # a newer load
+
+
+def confirm_grants(game, player) -> None:
+    """The reward worker minted every grant the ledger holds for ``player``."""
+    with game.sessions.begin() as session:
+        session.execute(update(RewardGrant).where(RewardGrant.player == player.address.lower())
+                        .values(state="confirmed"))
+
+
+def test_a_completion_is_rewarded_by_its_recorded_grants_even_after_the_quest_changes(game):
+    alice, bob = game.player(), game.player()
+    check_in(game, alice)  # under the shipped rewards: 1 gate shard + 10 XP
+    check_in(game, bob)
+    change_rewards(game, "gate.daily-checkin", {"xp": 10})
+    with game.sessions.begin() as session:
+        assert sync_rewarded(session, game.now) == 0, "the recorded shards are not minted yet"
+    confirm_grants(game, alice)
+    change_rewards(game, "gate.daily-checkin", {"shards": {"gate": 1, "oasis": 2}, "sahara": 5,
+                                                "xp": 10})
+    with game.sessions.begin() as session:
+        assert sync_rewarded(session, game.now) == 1, "alice's recorded grants are all confirmed"
+    assert game.status(alice, "gate.daily-checkin", "2026-11-22") == "rewarded"
+    assert game.status(bob, "gate.daily-checkin", "2026-11-22") == "completed"
+    confirm_grants(game, bob)
+    with game.sessions.begin() as session:
+        assert sync_rewarded(session, game.now) == 1, "new rewards owed to nobody hold bob back"
+    assert game.status(bob, "gate.daily-checkin", "2026-11-22") == "rewarded"
 
 
 def test_loading_the_catalog_again_changes_nothing_and_dropped_quests_are_retired(game, tmp_path):

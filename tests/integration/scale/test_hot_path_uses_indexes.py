@@ -19,7 +19,7 @@ from sqlalchemy import select
 from legends.auth.siwe import SiweMessage
 from legends.wiring.catalog import load_quests
 from legends.wiring.completions import RewardedSweep
-from nft import outbox
+from nft import outbox_batches as outbox
 from nft.worker import RewardWorker
 from quests.orm import Player
 from quests.service import awaiting_reward

@@ -12,13 +12,16 @@ from click.testing import CliRunner
 from eth_utils import keccak
 from netutil import free_port
 
-from chain.npcs import STAR_MAP_URI, Stock
+from chain import enums
 from chain.store import SqlManifestStore
 from legends.cli import cli
-from legends.wiring import npcs, oracle
+from legends.wiring import npcs
 from legends.wiring.deploy import deploy_suite
 from legends.workers import start_background
 from legends.workers.caretaker import build_caretaker
+from quests.npcs import oracle
+from quests.npcs.bazaar import STAR_MAP_URI
+from quests.npcs.cast import Stock
 
 TOKEN = 10**18
 
@@ -82,7 +85,7 @@ def test_a_deploy_seeds_the_npcs_once_and_a_second_deploy_sends_nothing(vapp, su
     assert {item["kind"] for item in report["listings"]} == {"model", "agent"}
     assert all(item["seller"] == merchant and int(item["price"]) >= TOKEN for item in report["listings"])
     assert report["oracle"]["developer"] == merchant
-    assert suite.governance.call("state", report["proposal"]["proposal_id"]) == 0  # open for votes
+    assert suite.governance.call("state", report["proposal"]["proposal_id"]) == enums.Governance.State.ACTIVE
 
 
 # -- the Oasis ----------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ PERSISTENCE = {
     "legends/auth/players.py": "sign-in: nonces and player rows in the caller's session",
     "legends/auth/session.py": "loads the signed-in player",
     "legends/api/play.py": "the request's unit of work: one transaction, IntegrityError -> 409",
+    "legends/api/errors.py": "translates a unique-constraint race (IntegrityError) into a 409",
     "legends/wiring/*.py": "wiring binds the domain packages to the database and the chain",
     "legends/workers/locks.py": "single-instance locks are database locks",
     "legends/workers/verification.py": "the indexer loop owns its transactions",

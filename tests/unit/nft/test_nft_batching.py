@@ -13,6 +13,7 @@ from nft.batching import (
     check_transition,
     make_batch,
     next_retry_delay,
+    paid_in_full,
     plan_batches,
     reconcile,
 )
@@ -214,3 +215,10 @@ def test_backoff_jitter_is_deterministic_per_seed():
 def test_backoff_attempts_start_at_one(attempt):
     with pytest.raises(ValueError, match="attempt"):
         next_retry_delay(attempt)
+
+
+def test_a_completion_is_paid_once_every_grant_recorded_for_it_is_confirmed():
+    assert paid_in_full([]), "nothing recorded: nothing owed"
+    assert paid_in_full(["confirmed", OutboxState.CONFIRMED])
+    for unsettled in ("pending", "sending", "failed", "withdrawn"):
+        assert not paid_in_full(["confirmed", unsettled]), unsettled
