@@ -7,13 +7,12 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from flask import jsonify
-
 from chain import artifacts
 from chain.store import SqlManifestStore
 from legends.api import api
-from legends.api.inventory import from_chain
-from legends.api.play import Unavailable
+from legends.api.chain_models import ChainForBrowser
+from legends.api.contract import operation, reply
+from legends.api.errors import Unavailable
 from legends.auth.session import deployment_chain_id
 from legends.db import get_db
 from legends.pages.site import browser_rpc_url
@@ -25,16 +24,21 @@ def _abis() -> dict[str, list[dict[str, Any]]]:
     return {name: art.raw_abi for name, art in artifacts.load_suite().items()}
 
 
-@api.get("/chain")
+@operation(api.get, "/chain", ok={200: ChainForBrowser}, errors=(503,), tag="world")
 def chain_info():  # type: ignore[no-untyped-def]
+    """The chain for the browser
+
+    Chain id, the RPC URL players' wallets call, and the address and ABI of every contract of
+    the deployed suite.
+    """
     link = get_chain()
-    manifest = from_chain(lambda: link.manifest(SqlManifestStore(get_db().sessions)))
+    manifest = link.manifest(SqlManifestStore(get_db().sessions))
     if not manifest.complete:
         raise Unavailable("the contract suite is not deployed on this chain yet; run `legends deploy`",
                           field="chain")
     abis = _abis()
     chain_id = deployment_chain_id()
-    return jsonify({
+    return reply(ChainForBrowser, {
         "chain_id": chain_id, "chain_id_hex": hex(chain_id), "network": link.network,
         "chain_name": "Sahara Legends devnet" if link.network == "devnet" else f"chain {chain_id}",
         "rpc_url": browser_rpc_url(), "currency": {"name": "Ether", "symbol": "ETH", "decimals": 18},

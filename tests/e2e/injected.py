@@ -113,7 +113,7 @@ class DuneWallet:
         return self._rpc("eth_sendRawTransaction", ["0x" + signed.raw_transaction.hex().removeprefix("0x")])
 
 
-def install(page, wallet: TestWallet) -> None:
+def install(page, wallet: DuneWallet) -> None:
     page.expose_function("__duneWallet", wallet)
     page.expose_function("__mirageWallet", lambda method, params: {
         "error": {"code": 4001, "message": "Mirage is only a mirage."}})
