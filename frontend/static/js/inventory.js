@@ -16,7 +16,7 @@ const token = (t) => el("li", { class: `token ${t.balance ? "" : "none"}`, "data
   el("p", { class: "n", "data-balance": t.balance }, `× ${t.balance}`));
 
 function recipe(item) {
-  const burns = item.missing.length ? item.missing.map((m) => m.text).join("; ") : item.reason || "";
+  const burns = item.missing.length ? `Still missing: ${item.missing.map((m) => m.text).join("; ")}` : item.reason || "";
   const button = el("button", { type: "button", "data-craft": item.makes, disabled: !item.can_craft },
     item.makes === 1000 ? "Forge the Legend" : `Craft ${item.name}`);
   button.addEventListener("click", () => act(button, out, async (step) => {
@@ -31,7 +31,7 @@ function recipe(item) {
   return el("li", { class: `recipe ${item.can_craft ? "can" : ""}`, "data-recipe": item.key },
     el("img", { src: `/art/${item.makes}.svg`, alt: "" }),
     el("div", {}, el("strong", {}, item.name),
-      el("p", { class: "small" }, item.can_craft ? `Ready: burns what the recipe asks and makes ${item.name}.` : burns)),
+      el("p", { class: "small" }, item.can_craft ? `Ready: the altar burns ${item.makes === 1000 ? "one of each Guardian" : "5 shards of the region"} and makes ${item.name}.` : burns)),
     button);
 }
 
