@@ -60,8 +60,36 @@ def test_the_map_quest_detail_and_transaction_pages(page, game, browser):
         width = small.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 390, f"the map page scrolls sideways at 390 px ({width} px wide)"
         shoot(small, "map-phone")
+        visit(small, "/regions/oasis")
+        small.locator("[data-label-items] [data-item]").first.wait_for()
+        assert small.evaluate("() => document.documentElement.scrollWidth") <= 390
     finally:
         phone.close()
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea, button')]
+  .filter((c) => c.type !== 'hidden' && !(c.labels && c.labels.length) && !c.getAttribute('aria-label')
+          && !(c.tagName === 'BUTTON' && c.textContent.trim()))
+  .map((c) => c.outerHTML.slice(0, 80))"""
+
+
+def test_every_control_has_a_label_and_the_keyboard_reaches_the_well(page, game):
+    sign_in_with_burner(page)
+    for path in ("/", "/regions/gate", "/regions/oasis", "/regions/forge", "/regions/bazaar",
+                 "/regions/citadel", "/inventory", "/leaderboard", "/profile", "/quests"):
+        visit(page, path)
+        page.wait_for_timeout(300)
+        assert page.evaluate(UNLABELLED) == [], path
+    visit(page, "/regions/gate")
+    page.locator("[data-quest='gate.faucet']").wait_for()
+    for _ in range(40):  # Tab through the page until the well's button has the focus
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('[data-faucet-claim]')"):
+            break
+    else:
+        raise AssertionError("the well's button cannot be reached with the keyboard")
+    page.keyboard.press("Enter")
+    page.get_by_text("You drank").wait_for()
 
 
 def test_pages_send_a_strict_csp_and_the_anonymous_gate_is_open(game):

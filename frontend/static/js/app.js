@@ -96,7 +96,9 @@ export async function boot() {
   if (signOutButton) signOutButton.addEventListener("click", () => signOut().catch((e) => toast(e.message, "error")));
   prepareErrors();
   try {
-    [state.me, state.wallet] = await Promise.all([whoAmI(), current().catch(() => null)]);
+    const [me, wallet] = await Promise.all([whoAmI(), current().catch(() => null)]);
+    state.me = me;
+    state.wallet = state.wallet || wallet; // a wallet chosen meanwhile wins
   } catch (err) {
     toast(err.message, "error");
   }

@@ -70,5 +70,4 @@ signInButton.addEventListener("click", () => act(signInButton, out, async () => 
 const ref = new URLSearchParams(window.location.search).get("ref");
 if (ref) $("[data-referral]").value = ref;
 
-boot().then(() => { refresh(); listWallets(); });
-ready();
+boot().then(() => { refresh(); listWallets(); ready(); });
