@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import requests
-from e2e_helpers import shoot, sign_in_with_burner, visit, wait_done
+
+from .e2e_helpers import shoot, sign_in_with_burner, visit, wait_done
 
 
 def test_a_player_with_five_gate_shards_crafts_the_sphinx(page, game):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 
-from e2e_helpers import shoot, visit, wait_done
+from .e2e_helpers import shoot, visit, wait_done
 
 
 def test_a_new_player_reaches_a_first_shard_in_a_few_clicks(page, game):

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e_helpers import shoot, sign_in_with_burner, visit, wait_done
+
+from .e2e_helpers import shoot, sign_in_with_burner, visit, wait_done
 
 TOKEN = 10**18
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from e2e_helpers import me, sign_in_with_burner, visit
-from injected import DuneWallet, install
+from .e2e_helpers import me, sign_in_with_burner, visit
+from .injected import DuneWallet, install
 
 
 def test_an_injected_wallet_is_discovered_adds_the_devnet_and_signs_in(page, game):

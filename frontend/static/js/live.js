@@ -15,6 +15,7 @@ let socket = null;
 let pollTimer = null;
 let snapshot = null;
 let signedIn = false;
+let player = null; // the signed-in address: its stream is resumed on reconnect
 
 try { streams = JSON.parse(sessionStorage.getItem(STORE) || "{}"); } catch { streams = {}; }
 
@@ -37,17 +38,31 @@ const isPublic = (stream) => stream === "public";
 
 function authPayload() {
   const payload = {};
+  const mine = player && `player:${player.toLowerCase()}`;
   for (const [stream, at] of Object.entries(streams)) {
     if (isPublic(stream)) Object.assign(payload, { public_offset: at.offset, public_epoch: at.epoch });
-    else if (signedIn) Object.assign(payload, { offset: at.offset, epoch: at.epoch });
+    else if (mine && stream.toLowerCase() === mine) Object.assign(payload, { offset: at.offset, epoch: at.epoch });
   }
-  if (!signedIn) payload.public = true;
+  if (!player) payload.public = true;
   return payload;
+}
+
+// Live events name their stream by epoch (each stream has its own); replays name it outright.
+const epochs = {};
+
+function streamOf(event) {
+  return event.stream || epochs[event.epoch] || (event.type === "announcement" ? "public" : "player");
+}
+
+function remember(stream, offset, epoch) {
+  streams[stream] = { offset: Number(offset), epoch };
+  epochs[epoch] = stream;
+  save();
 }
 
 // Keep an event once: a replayed one and its live twin share an offset.
 function accept(event) {
-  const stream = event.stream || "player";
+  const stream = streamOf(event);
   const known = streams[stream];
   if (known && known.epoch === event.epoch && Number(event.offset) <= Number(known.offset)) return;
   if (known && known.epoch === event.epoch && Number(event.offset) > Number(known.offset) + 1 && socket) {
@@ -55,9 +70,8 @@ function accept(event) {
       for (const missed of (answer && answer.events) || []) accept({ ...missed, stream });
     });
   }
-  streams[stream] = { offset: Number(event.offset), epoch: event.epoch };
-  save();
-  emit(event);
+  remember(stream, event.offset, event.epoch);
+  emit({ ...(event.payload || {}), ...event, stream });
 }
 
 function connect() {
@@ -67,17 +81,14 @@ function connect() {
     ready = true;
     for (const [stream, at] of Object.entries((message && message.streams) || {})) {
       const known = streams[stream];
-      if (!known || known.epoch !== at.epoch || Number(at.offset) > Number(known.offset)) {
-        streams[stream] = { offset: Number(at.offset), epoch: at.epoch };
-      }
+      if (!known || known.epoch !== at.epoch || Number(at.offset) > Number(known.offset)) remember(stream, at.offset, at.epoch);
+      else epochs[at.epoch] = stream;
     }
-    save();
     stopPolling();
   });
   for (const type of TYPES) socket.on(type, (event) => accept({ type, ...event }));
   socket.on("resync", (event) => {
-    streams[event.stream || "player"] = { offset: Number(event.offset), epoch: event.epoch };
-    save();
+    remember(streamOf(event), event.offset, event.epoch);
     emit({ type: "resync", ...event });
   });
   socket.on("connect_error", () => startPolling());
@@ -136,8 +147,9 @@ function stopPolling() {
   pollTimer = null;
 }
 
-export function startLive({ player } = {}) {
-  signedIn = Boolean(player);
+export function startLive({ player: me } = {}) {
+  signedIn = Boolean(me);
+  player = me ? me.address : null;
   try {
     connect();
   } catch (err) {
