@@ -29,6 +29,13 @@ def pytest_collection_modifyitems(items):  # every test here drives the browser
             item.add_marker(pytest.mark.devnet)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)  # the page fixture tells what the page said
+    return report
+
+
 @dataclass
 class Game:
     url: str
@@ -166,9 +173,16 @@ def page(browser, game, request):
     page = context.new_page()
     page.set_default_timeout(30_000)
     problems: list[str] = []
+    logs: list[str] = []
+    page.on("console", lambda msg: logs.append(f"{msg.type}: {msg.text}"))
     page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
     page.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error"
             and "Content Security Policy" in msg.text else None)
     yield page
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        said = page.evaluate("() => [...document.querySelectorAll('.message, .toast')]"
+                             ".map((m) => m.textContent.trim()).filter(Boolean)")
+        print(f"\n{page.url} said: {said}\nconsole: {logs[-12:]}")
     context.close()
     assert not problems, problems

@@ -19,7 +19,7 @@ def test_a_player_with_five_gate_shards_crafts_the_sphinx(page, game):
     assert recipe.is_enabled()
     assert "Ready" in page.locator("[data-recipe].can").first.inner_text()
     recipe.click()
-    page.get_by_text(re.compile("answers your call")).wait_for()
+    page.locator("[data-craft-message]", has_text="answers your call").wait_for()
     page.locator("[data-guardians] [data-token='101'] [data-balance='1']").wait_for()
     page.locator("[data-shards] [data-token='1'] [data-balance='0']").wait_for()
     shoot(page, "inventory")

@@ -17,7 +17,9 @@ export async function chainInfo() {
 export async function readProvider() {
   const chain = await chainInfo();
   if (!reader) {
-    reader = new ethers.JsonRpcProvider(chain.rpc_url, chain.chain_id, { staticNetwork: true, pollingInterval: 500 });
+    // cacheTimeout -1: no answer is reused, so a nonce read right after a mined transaction is fresh.
+    reader = new ethers.JsonRpcProvider(chain.rpc_url, chain.chain_id,
+      { staticNetwork: true, pollingInterval: 500, cacheTimeout: -1 });
   }
   return reader;
 }

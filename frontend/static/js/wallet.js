@@ -15,10 +15,19 @@ window.addEventListener("eip6963:announceProvider", (event) => {
 const rpcCode = (err) => (err && (err.code ?? (err.data && err.data.originalError && err.data.originalError.code) ??
   (err.error && err.error.code))) || null;
 
-// Wait for a mined receipt from the game's own RPC; a failed one is an error with its receipt.
-async function mined(hash) {
-  const receipt = await (await readProvider()).waitForTransaction(hash, 1, 60_000);
-  if (!receipt) throw new Error("the transaction was not mined within a minute");
+// Wait for a mined receipt from the game's own RPC, asking every 250 ms (a block listener can
+// miss the block that holds it on an idle devnet that mines per transaction); a failed
+// receipt is an error carrying it.
+async function mined(hash, timeout = 60_000) {
+  const provider = await readProvider();
+  const deadline = Date.now() + timeout;
+  let receipt = null;
+  while (!receipt) {
+    receipt = await provider.getTransactionReceipt(hash);
+    if (receipt) break;
+    if (Date.now() > deadline) throw new Error("the transaction was not mined within a minute");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   if (receipt.status !== 1) {
     const err = new Error("the transaction was reverted on chain");
     err.code = "CALL_EXCEPTION";
