@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, str] = {
     "chain": "bench.chain",
     "rewards": "bench.rewards",
     "verification": "bench.verification",
+    "realtime": "bench.realtime",
 }
 ON_REQUEST: dict[str, str] = {"scale": "bench.scale"}
 

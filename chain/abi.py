@@ -213,6 +213,17 @@ class ContractAbi:
             elif kind == "constructor":
                 self.constructor_inputs = _types(inputs)
 
+    def decode_call(self, data: bytes) -> tuple[str, tuple[Any, ...]] | None:
+        """The function a transaction's input calls, with its decoded arguments (None: not one
+        of this contract's functions)."""
+        for candidates in self.functions.values():
+            for fn in candidates:
+                if data[:4] == fn.selector:
+                    values = abi_decode(list(fn.inputs), data[4:])
+                    return fn.name, tuple(to_checksum_address(v) if k == "address" else v
+                                          for k, v in zip(fn.inputs, values))
+        return None
+
     def function(self, name: str, arity: int | None = None) -> Function:
         try:
             candidates = self.functions[name]

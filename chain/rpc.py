@@ -123,6 +123,14 @@ class JsonRpcChain:
     def send(self, raw_tx: bytes) -> str:
         return self.request("eth_sendRawTransaction", ["0x" + raw_tx.hex()])
 
+    def transaction(self, tx_hash: str) -> tuple[str, str | None, bytes] | None:
+        """(sender, to, input) of a transaction the node knows (not part of the port: only the
+        explanation of a player's transaction needs it)."""
+        raw = self.request("eth_getTransactionByHash", [tx_hash])
+        if not raw:
+            return None
+        return raw["from"], raw.get("to"), _bytes(raw.get("input"))
+
     def receipt(self, tx_hash: str, *, logs: bool = True) -> Receipt | None:
         raw = self.request("eth_getTransactionReceipt", [tx_hash])
         return _receipt(raw, logs) if raw else None

@@ -239,6 +239,11 @@ class TxManager:
         self._nonces.clear()
         self._fees = None
 
+    def why_failed(self, tx_hash: str, sender: str, to: str, data: bytes, receipt: Receipt) -> ContractRevert:
+        """The decoded custom error of a mined, reverted transaction (replayed at its parent
+        block), or ``OutOfGas`` / ``Reverted`` when it cannot be told."""
+        return self._explain_failure(tx_hash, sender, to, data, receipt)
+
     def _explain_failure(
         self, tx_hash: str, sender: str | None, to: str | None, data: bytes, receipt: Receipt
     ) -> ContractRevert:

@@ -31,13 +31,14 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     app.config.from_object(cfg)
     app.extensions["legends.config"] = cfg
 
-    from legends import api, db, pages
-    from legends.extensions import socketio
+    from legends import api, db, pages, realtime
     from legends.wiring import chainlink, game
+    from legends.workers import wakeup
 
     db.init_app(app)
     chainlink.init_app(app, cfg, cfg.chain_keys())
-    socketio.init_app(app, message_queue=cfg.REDIS_URL or None)
+    realtime.init_app(app, cfg)
+    wakeup.init_app(app)
     game.init_app(app)
     pages.init_app(app)
     api.init_app(app)

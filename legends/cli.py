@@ -13,6 +13,8 @@ from flask import Flask
 
 from chain.errors import ChainError
 from legends.config import ConfigurationError
+from legends.realtime import emit_through_queue
+from legends.realtime.commands import realtime_group, serve
 
 
 class CliError(click.ClickException):
@@ -173,7 +175,9 @@ def indexer(ctx: click.Context) -> None:
     from legends.workers.threads import run_in_foreground
     from legends.workers.verification import run_until_stopped
 
-    run_in_foreground(make_app(ctx), run_until_stopped, "indexer", click.echo)
+    app = make_app(ctx)
+    emit_through_queue(app)  # live events go out through Redis: no socket is served here
+    run_in_foreground(app, run_until_stopped, "indexer", click.echo)
 
 
 @cli.command()
@@ -190,6 +194,7 @@ def worker(ctx: click.Context, once: bool) -> None:
     from legends.workers.threads import run_in_foreground
 
     app = make_app(ctx)
+    emit_through_queue(app)
     if once:
         from legends.workers.locks import AlreadyRunning, only_one
         from legends.workers.rewards import ROLE
@@ -220,6 +225,7 @@ def caretaker(ctx: click.Context, once: bool) -> None:
     from legends.workers.threads import run_in_foreground
 
     app = make_app(ctx)
+    emit_through_queue(app)
     if not once:
         return run_in_foreground(app, run_caretaker, "caretaker", click.echo)
     steps = build_caretaker(app).tick()
@@ -237,7 +243,8 @@ def caretaker(ctx: click.Context, once: bool) -> None:
 def up(ctx: click.Context, host: str, port: int) -> None:
     """Migrate, start the devnet, deploy, and serve the app; Ctrl-C stops everything."""
     from legends import migrate
-    from legends.extensions import socketio
+    from legends.realtime import listen
+    from legends.realtime.serving import server_for
     from legends.wiring.deploy import deploy_suite
     from legends.workers import start_background
 
@@ -259,9 +266,10 @@ def up(ctx: click.Context, host: str, port: int) -> None:
         with app.app_context():
             deploy_suite(click.echo)
         stop_background = start_background(app)
+        listen(app)
+        server = server_for(app, host, port)
         click.echo(f"Sahara Legends at http://{host}:{port}  (Ctrl-C stops everything)")
-        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
-                     use_reloader=False, log_output=False)
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
@@ -278,6 +286,10 @@ def up(ctx: click.Context, host: str, port: int) -> None:
 
 def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
+
+
+cli.add_command(realtime_group)
+cli.add_command(serve)
 
 
 def main() -> None:

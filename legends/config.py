@@ -71,6 +71,13 @@ class Config:
     AGENT_INVOKE_PER_MINUTE: int = 10  # agent invocations per player and minute
     LEADERBOARD_PREFIX: str = "legends:leaderboard"  # Redis key prefix
 
+    # -- live updates (legends.realtime)
+    REALTIME_ORIGINS: str | None = None  # comma-separated; None: PUBLIC_URL's origin, never "*"
+    REALTIME_TOKEN_SECONDS: int = 60  # lifetime of a socket token
+    REALTIME_RETENTION_DAYS: float = 7.0  # how long the log keeps events for reconnecting clients
+    REALTIME_REPLAY_LIMIT: int = 1000  # the longest replay; a wider gap gets a resync
+    REALTIME_CHANNEL: str = "legends-realtime"  # the Redis pub/sub channel of one deployment
+
     def chain_keys(self) -> dict[str, str]:
         """The signer keys that are set, by setting name (what ``chain.accounts`` reads): the
         environment reaches the chain only through this class."""

@@ -35,6 +35,7 @@ def all_metadata() -> list[MetaData]:
     """Every package's table metadata, for Alembic."""
     from chain.store import ChainBase
     from legends.auth import store as auth_store  # noqa: F401  (registers its tables)
+    from legends.realtime import store as realtime_store  # noqa: F401  (registers its tables)
     from nft import store as reward_store  # noqa: F401  (registers its tables)
     from quests import store as quest_store  # noqa: F401  (registers its tables)
     from quests.orm import Base

@@ -20,6 +20,8 @@ from nft.ledger import Grant, GrantKind, RewardError
 from nft.store import RewardGrant
 from quests.orm import Player, utcnow
 
+GRANTS_RECORDED = "nft.grants_recorded"  # session.info flag: on-chain grants await the worker
+
 
 class UnknownPlayerError(RewardError):
     """XP granted to an address that never signed in; the whole grant is refused."""
@@ -94,6 +96,8 @@ def record_grants(session: Session, grants: Iterable[Grant]) -> list[GrantRecord
     for key, row in stored.items():
         if row.state == OutboxState.WITHDRAWN.value:
             _revive(session, row, unique[key])
+    if any(stored[key].state == OutboxState.PENDING.value for key in unique):
+        session.info[GRANTS_RECORDED] = True  # the app wakes the reward worker after commit
     return [record_of(stored[key], key in inserted) for key in unique]
 
 

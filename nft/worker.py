@@ -103,7 +103,8 @@ class RewardWorker:
     def __init__(self, sessions: sessionmaker[Session], minter: Minter, *,
                  max_entries: int = 200, max_batches: int = 10, receipt_timeout: float = 30.0,
                  max_attempts: int = 5, retry_base: float = 2.0, retry_cap: float = 300.0,
-                 clock: Callable[[], datetime] = utcnow, hook: Hook | None = None) -> None:
+                 clock: Callable[[], datetime] = utcnow, hook: Hook | None = None,
+                 on_confirmed: Callable[[Session, list[int]], object] | None = None) -> None:
         self.sessions = sessions
         self.minter = minter
         self.max_entries = max_entries
@@ -113,6 +114,8 @@ class RewardWorker:
         self.retry_base, self.retry_cap = retry_base, retry_cap
         self.clock = clock
         self.hook = hook or (lambda _step, _batch: None)
+        # Told the confirmed batch rows inside their transaction (live reward.minted events).
+        self.on_confirmed = on_confirmed
         self._started = False
 
     # -- one cycle ----------------------------------------------------------------------
@@ -127,8 +130,11 @@ class RewardWorker:
             self.minter.resync()  # a failed sign or send may have left a cached nonce unused
         return cycle
 
-    def run(self, stop: threading.Event, *, idle: float = 1.0) -> None:
-        """Cycle until ``stop`` is set; sleeps ``idle`` seconds whenever a cycle found nothing."""
+    def run(self, stop: threading.Event, *, idle: float = 1.0,
+            pause: Callable[[float], object] | None = None) -> None:
+        """Cycle until ``stop`` is set; whenever a cycle found nothing it waits ``idle``
+        seconds, or less when ``pause`` (e.g. a wake-up on new grants) returns earlier."""
+        pause = pause or stop.wait
         while not stop.is_set():
             try:
                 cycle = self.run_once()
@@ -140,7 +146,7 @@ class RewardWorker:
             for error in cycle.errors:
                 log.warning("reward worker: %s", error)
             if not cycle.busy:
-                stop.wait(idle)
+                pause(idle)
 
     # -- steps ----------------------------------------------------------------------------
     def _settle(self, cycle: Cycle, *, due_only: bool) -> list[_Work]:
@@ -245,6 +251,8 @@ class RewardWorker:
         now = self.clock()
         with self.sessions.begin() as session:
             confirmed = sum(outbox_batches.confirm_batch(session, row_id, now) for row_id in confirm)
+            if confirm and self.on_confirmed is not None:
+                self.on_confirmed(session, confirm)
             for row_id, reason in release:
                 outbox_batches.release_batch(session, row_id, reason, self.max_attempts)
             self.hook("before_commit", f"{len(confirm)} batch(es)")

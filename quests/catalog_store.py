@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quests.definitions import Catalog, Quest, parse_quest
-from quests.errors import CatalogError
+from quests.errors import CatalogError, UnknownQuest
 from quests.orm import utcnow
 from quests.store import QuestDefinition
 
@@ -114,3 +114,10 @@ def _json_ready(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
+
+
+def quest_or_404(catalog: Catalog, quest_id: str) -> Quest:
+    """The quest with this id; ``UnknownQuest`` (a 404 for the API) otherwise."""
+    if quest_id not in catalog:
+        raise UnknownQuest(quest_id)
+    return catalog.get(quest_id)

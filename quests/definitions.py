@@ -236,6 +236,23 @@ class Catalog:
                 index.setdefault(pair, []).append(quest)
         return {pair: tuple(qs) for pair, qs in index.items()}
 
+    @cached_property
+    def titles(self) -> dict[str, str]:
+        """Quest id -> title, for sentences a player reads."""
+        return {q.id: q.title for q in self}
+
+    @cached_property
+    def _followers(self) -> dict[str, tuple[Quest, ...]]:
+        index: dict[str, list[Quest]] = {}
+        for quest in self:
+            for needed in quest.prerequisites | region(quest.region).unlock_after:
+                index.setdefault(needed, []).append(quest)
+        return {key: tuple(qs) for key, qs in index.items()}
+
+    def followers(self, quest_id: str) -> tuple[Quest, ...]:
+        """Quests that ``quest_id`` helps open (as a prerequisite or its region's key)."""
+        return self._followers.get(quest_id, ())
+
     def listening_to(self, contract: str, event: str) -> tuple[Quest, ...]:
         """Quests with an event objective on ``contract.event`` (for routing indexed logs)."""
         return self._by_event.get((contract, event), ())

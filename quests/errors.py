@@ -86,3 +86,13 @@ class NotApplicable(QuestError):
     def __init__(self, field: str, problem: str) -> None:
         super().__init__(problem)
         self.field = field
+
+
+class AnswerTooSoon(QuestError):
+    """A wrong answer was given a moment ago: the riddle waits ``retry_after`` seconds."""
+
+    def __init__(self, quest_id: str, retry_after: int, attempts: int) -> None:
+        super().__init__(
+            f"the riddle of {quest_id} is silent for {retry_after} s more after your last wrong "
+            f"answer ({attempts} so far); think it over")
+        self.quest_id, self.retry_after, self.attempts = quest_id, retry_after, attempts

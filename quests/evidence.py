@@ -60,7 +60,8 @@ class StateReading:
     """A view call made for the player, e.g. ``staked`` -> 40e18 wei.
 
     Checks: ``sahara_balance``, ``staked``, ``voting_power``, ``pending_revenue`` (wei),
-    ``owns_token`` (balance of ``token_id``), ``has_identity`` (0/1), ``accepted_labels``.
+    ``owns_token`` (balance of ``token_id``), ``has_identity`` (0/1), ``accepted_labels``,
+    ``listings_made`` (how many times the player listed in the Bazaar, ever).
     """
 
     check: str
@@ -79,9 +80,10 @@ class StateReading:
 
 @dataclass(frozen=True)
 class Answer:
-    """A player's answer to a quest's quiz question."""
+    """A player's answer to a quest's quiz question, given at ``at`` (for the cooldown)."""
 
     text: str
+    at: datetime | None = field(default=None, compare=False)
 
     def ref(self) -> dict[str, Any]:
         return {"kind": "answer"}  # never store the text: a right answer must not leak

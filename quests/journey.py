@@ -23,7 +23,8 @@ from quests.orm import Player
 from quests.ports import Completion, CompletionSink
 from quests.progress import QuestProgress, Standing, Status, period_key, standing
 from quests.referrals import is_activated
-from quests.store import QuestCompletion, QuestEvidence, QuestRecord
+from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord
+from quests.world import region
 
 _sink: CompletionSink | None = None
 OPEN = (Status.AVAILABLE, Status.IN_PROGRESS)
@@ -51,20 +52,32 @@ class Journey:
         self.now, self.sink = now, sink
         self.wallet = Wallet(player.address)
         self._completed: dict[str, datetime] | None = None
+        self._blocks: dict[str, int] = {}
 
     @property
     def completed(self) -> dict[str, datetime]:
         """Quest id -> when this player last completed it (any period)."""
         if self._completed is None:
-            query = (select(QuestCompletion.quest_id, func.max(QuestCompletion.completed_at))
+            query = (select(QuestCompletion.quest_id, func.max(QuestCompletion.completed_at),
+                            func.max(QuestCompletion.block_number))
                      .where(QuestCompletion.player_id == self.player.id)
                      .group_by(QuestCompletion.quest_id))
-            self._completed = {quest_id: at for quest_id, at in self.session.execute(query)}
+            rows = self.session.execute(query).all()
+            self._completed = {quest_id: at for quest_id, at, _ in rows}
+            self._blocks = {quest_id: block or 0 for quest_id, _, block in rows}
         return self._completed
+
+    def opening_block(self, quest: Quest) -> int:
+        """The first block whose logs count for ``quest`` (the counting rule, docs/world.md):
+        the block of the log that met its last prerequisite (its own, or its region's). 0 when
+        it has none, or when they were met off chain (an answer, a reading): from the start."""
+        needs = quest.prerequisites | region(quest.region).unlock_after
+        _ = self.completed
+        return max((self._blocks.get(q, 0) for q in needs), default=0)
 
     def standing(self, quest: Quest) -> Standing:
         return standing(quest, completed=set(self.completed), now=self.now,
-                        last_completed_at=self.completed.get(quest.id))
+                        last_completed_at=self.completed.get(quest.id), titles=self.catalog.titles)
 
     def record(self, quest: Quest, period: str, *, lock: bool = False) -> QuestRecord | None:
         query = select(QuestRecord).where(QuestRecord.player_id == self.player.id,
@@ -85,6 +98,10 @@ class Journey:
             self.session.add(row)
         row.store(progress)
         self.session.flush()
+        # A sink may want every step, not just completions (live progress for the player).
+        progressed = getattr(self.sink or _sink, "progressed", None)
+        if progressed is not None:
+            progressed(self.session, self.player, quest, progress)
         return row
 
     # -- feeding evidence -------------------------------------------------------------------
@@ -98,19 +115,60 @@ class Journey:
         row = self.save(quest, row, step.progress)
         return step, self.complete(quest, row, step.progress, None) if step.completed else []
 
-    def feed_event(self, quest: Quest, row: QuestRecord, event: ChainEvent) -> list[Completion]:
-        """Feed a log to an accepted record: only blocks after the acceptance count."""
-        if row.status != Status.IN_PROGRESS or row.accepted_block is None:
+    def keep(self, event: ChainEvent) -> bool:
+        """Keep a log of this player in their inbox, whatever their quests' state (a quest
+        that opens later reads it back). False when it was already kept."""
+        found = self.session.scalar(select(QuestInbox.id).where(
+            QuestInbox.player_id == self.player.id, QuestInbox.tx_hash == event.tx_hash,
+            QuestInbox.log_index == event.log_index))
+        if found is not None:
+            return False
+        self.session.add(QuestInbox(
+            player_id=self.player.id, contract=event.contract, event=event.event,
+            tx_hash=event.tx_hash, log_index=event.log_index, block_number=event.block_number,
+            block_time=event.at, args=json_ready(dict(event.args))))
+        self.session.flush()
+        return True
+
+    def kept(self, pairs: frozenset[tuple[str, str]], from_block: int) -> list[ChainEvent]:
+        """The player's kept logs of these (contract, event) pairs from ``from_block`` on."""
+        rows = self.session.scalars(select(QuestInbox).where(
+            QuestInbox.player_id == self.player.id, QuestInbox.block_number >= from_block)
+            .order_by(QuestInbox.block_number, QuestInbox.log_index))
+        return [ChainEvent(contract=r.contract, event=r.event, args=r.args,
+                           block_number=r.block_number, tx_hash=r.tx_hash, log_index=r.log_index,
+                           timestamp=int(r.block_time.timestamp()))
+                for r in rows if (r.contract, r.event) in pairs]
+
+    def offer_event(self, quest: Quest, event: ChainEvent) -> list[Completion]:
+        """Feed a log to the quest if it is open to the player (accepted or not) and the log
+        is from the quest's opening block on; a log is counted at most once."""
+        row, progress = self.current(quest, lock=True)
+        if progress.status not in OPEN or event.block_number < self.opening_block(quest):
             return []
-        if event.block_number <= row.accepted_block:
+        last = self.completed.get(quest.id)
+        if last is not None and period_key(quest.recurrence, last) == progress.period:
+            return []  # the completion row is the truth, even without a record
+        if row is not None and self._seen(quest, row.period, event):
             return []
-        progress = row.to_progress()
         step = advance(quest, progress, event, self.wallet, self.now)
-        if step.progress == progress or self._seen(quest, row.period, event):
+        if step.progress == progress:
             return []
-        self.session.add(evidence_row(self.player.id, quest, row.period, event))
-        self.save(quest, row, step.progress)
+        self.session.add(evidence_row(self.player.id, quest, step.progress.period, event))
+        row = self.save(quest, row, step.progress)
         return self.complete(quest, row, step.progress, event) if step.completed else []
+
+    def open_followers(self, quest: Quest) -> list[Completion]:
+        """``quest`` was just completed: the quests it opens count the player's kept logs
+        from their opening block on (acting before a quest opens is never punished)."""
+        done: list[Completion] = []
+        for follower in self.catalog.followers(quest.id):
+            pairs = follower.listens_to()
+            if not pairs or self.current(follower)[1].status not in OPEN:
+                continue
+            for event in self.kept(pairs, self.opening_block(follower)):
+                done += self.offer_event(follower, event)
+        return done
 
     def _seen(self, quest: Quest, period: str, event: ChainEvent) -> bool:
         return self.session.scalar(select(QuestEvidence.id).where(
@@ -129,12 +187,15 @@ class Journey:
             rule_version=quest.rule_version, evidence=[dict(e) for e in progress.evidence]))
         add_scores(self.session, self.player.id, score_deltas(quest.rewards), self.now)
         self.completed[quest.id] = self.now
+        if event is not None:
+            self._blocks[quest.id] = max(self._blocks.get(quest.id, 0), event.block_number)
         completion = completion_of(self.player, quest, row.period, self.now, progress, event)
         (self.sink or installed_sink()).completed(self.session, completion)
         done = [completion]
         if quest.id in self.catalog.activation_ids:
             done += self._credit_referrer()
         done += self.catch_up_referrals()
+        done += self.open_followers(quest)
         return done
 
     def _credit_referrer(self) -> list[Completion]:

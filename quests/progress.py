@@ -166,18 +166,23 @@ def standing(
     now: datetime,
     last_completed_at: datetime | None = None,
     regions: tuple[Region, ...] = REGIONS,
+    titles: Mapping[str, str] | None = None,
 ) -> Standing:
     """Region unlocked, prerequisites completed, inside the window, not cooling down?
 
-    ``completed`` holds every quest id the player has ever completed.
+    ``completed`` holds every quest id the player has ever completed; ``titles`` (quest id ->
+    title), when given, names the missing quests as the player knows them.
     """
+    def names(ids: list[str]) -> str:
+        return " and ".join(f"“{titles[i]}”" if titles and i in titles else i for i in ids)
+
     home = next(r for r in regions if r.key == quest.region)
     missing = sorted(home.unlock_after - completed)
     if missing:
-        return Standing(False, f"{home.name} is still sealed: finish {', '.join(missing)} first")
+        return Standing(False, f"{home.name} is still sealed: finish {names(missing)} first")
     missing = sorted(quest.prerequisites - completed)
     if missing:
-        return Standing(False, f"finish {', '.join(missing)} first")
+        return Standing(False, f"finish {names(missing)} first")
     if quest.available_from is not None and now < quest.available_from:
         return Standing(False, f"opens at {_show(quest.available_from)}", quest.available_from)
     if quest.available_until is not None and now >= quest.available_until:

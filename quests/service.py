@@ -8,6 +8,7 @@ progress, the completion and (through the ``CompletionSink``) the reward grants 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,25 +17,27 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from quests.catalog_store import catalog_of, load_catalog_into
+from quests.catalog_store import catalog_of, load_catalog_into, quest_or_404
 from quests.checkins import check_in, referral_report
 from quests.definitions import Catalog, Quest
 from quests.engine import players_in
-from quests.errors import NotApplicable, QuestAlreadyDone, QuestLocked, UnknownQuest
+from quests.errors import AnswerTooSoon, NotApplicable, QuestAlreadyDone, QuestLocked
 from quests.evidence import Answer, ChainEvent, StateReading
-from quests.explain import explain
 from quests.journey import Journey, install_sink
-from quests.objectives import AnswerObjective, EventObjective
-from quests.orm import Player, utcnow
+from quests.objectives import AnswerObjective
+from quests.objectives.answer import retry_at
+from quests.orm import Player
 from quests.ports import Completion, CompletionSink
-from quests.progress import QuestProgress, Status, period_key, transition
+from quests.progress import QuestProgress, Status, transition
 from quests.reorg import retract_from
-from quests.store import QuestEvidence, QuestRecord
+from quests.store import QuestRecord
+from quests.why import explain_transaction, why
 
 __all__ = [
     "Move", "accept", "answer", "apply_chain_events", "awaiting_reward", "catalog_of",
     "check_in", "check_state", "install_sink", "load_catalog_into", "mark_rewarded",
-    "quest_or_404", "referral_report", "retract_from", "why",
+    "explain_transaction", "observe_state", "quest_or_404", "referral_report", "retract_from",
+    "state_to_read", "why",
 ]
 
 
@@ -52,17 +55,11 @@ class Move:
         return any(c.quest_id == self.progress.quest_id for c in self.completions)
 
 
-def quest_or_404(catalog: Catalog, quest_id: str) -> Quest:
-    if quest_id not in catalog:
-        raise UnknownQuest(quest_id)
-    return catalog.get(quest_id)
-
-
 def accept(session: Session, player: Player, quest_id: str, now: datetime, head_block: int, *,
            sink: CompletionSink | None = None) -> Move:
-    """Take an available quest: available -> in_progress, remembering the chain head. Only
-    logs in blocks after ``head_block`` (and inside the quest's window) count for it.
-    Accepting a quest in progress again changes nothing."""
+    """Pin an open quest to the journal: available -> in_progress, remembering the chain
+    head. Accepting is optional: logs count from the quest's opening block whether or not
+    it was accepted. Accepting a quest in progress again changes nothing."""
     if isinstance(head_block, bool) or not isinstance(head_block, int) or head_block < 0:
         raise NotApplicable("head_block", f"expected a block number, got {head_block!r}")
     catalog = catalog_of(session)
@@ -84,28 +81,25 @@ def accept(session: Session, player: Player, quest_id: str, now: datetime, head_
 
 def apply_chain_events(session: Session, events: Sequence[ChainEvent], now: datetime, *,
                        sink: CompletionSink | None = None) -> list[Completion]:
-    """Feed indexed logs to the accepted quests of the players they concern. Logs of
-    players who never signed in are ignored; a log fed twice counts once."""
+    """Feed indexed logs to the open quests of the players they concern, accepted or not
+    (the counting rule, docs/world.md); each log is also kept, so that a quest it opens
+    later counts it. Logs of players who never signed in are ignored; a log fed twice
+    counts once."""
     catalog = catalog_of(session)
     done: list[Completion] = []
     for event in sorted(events, key=lambda e: (e.block_number, e.log_index)):
-        quests = {q.id: q for q in catalog.listening_to(event.contract, event.event)}
+        quests = catalog.listening_to(event.contract, event.event)
         addresses = players_in(catalog, event) if quests else frozenset()
         if not addresses:
             continue
-        periods = {q.id: period_key(q.recurrence, event.at) for q in quests.values()}
+        # The player's row lock serialises two indexers delivering the same log.
         players = session.scalars(select(Player).where(Player.address.in_(sorted(addresses)))
-                                  .order_by(Player.id))
+                                  .order_by(Player.id).with_for_update())
         for player in players.all():
-            rows = session.scalars(
-                select(QuestRecord)
-                .where(QuestRecord.player_id == player.id, QuestRecord.quest_id.in_(sorted(quests)),
-                       QuestRecord.status == Status.IN_PROGRESS.value)
-                .order_by(QuestRecord.id).with_for_update()).all()
             journey = Journey(session, catalog, player, now, sink)
-            for row in rows:
-                if row.period == periods[row.quest_id]:
-                    done += journey.feed_event(quests[row.quest_id], row, event)
+            journey.keep(event)
+            for quest in quests:
+                done += journey.offer_event(quest, event)
     return done
 
 
@@ -121,6 +115,37 @@ def check_state(session: Session, player: Player, quest_id: str, readings: list[
     return _act(session, catalog, player, quest, list(readings), now, sink)
 
 
+Checks = frozenset[tuple[str, int | None]]
+
+
+def state_to_read(session: Session, player: Player, now: datetime) -> dict[str, Checks]:
+    """The state readings the player's open, unfinished quests check (quest id -> checks):
+    what opening the quest log reads from the chain."""
+    catalog = catalog_of(session)
+    journey = Journey(session, catalog, player, now)
+    wanted: dict[str, Checks] = {}
+    for quest in catalog:
+        checks = quest.state_checks()
+        if checks and journey.current(quest)[1].status in (Status.AVAILABLE, Status.IN_PROGRESS):
+            wanted[quest.id] = checks
+    return wanted
+
+
+def observe_state(session: Session, player: Player, readings: list[StateReading], now: datetime, *,
+                  only: str | None = None, sink: CompletionSink | None = None) -> list[Completion]:
+    """Judge fresh readings against every open quest that checks them (the quest log's read),
+    or ``only`` that quest."""
+    done: list[Completion] = []
+    for quest_id, checks in state_to_read(session, player, now).items():
+        if only is not None and quest_id != only:
+            continue
+        mine = [r for r in readings if (r.check, r.token_id) in checks]
+        if mine:
+            catalog = catalog_of(session)
+            done += _act(session, catalog, player, catalog.get(quest_id), mine, now, sink).completions
+    return done
+
+
 def answer(session: Session, player: Player, quest_id: str, text: str, now: datetime, *,
            sink: CompletionSink | None = None) -> Move:
     """Answer the quest's quiz question."""
@@ -128,7 +153,13 @@ def answer(session: Session, player: Player, quest_id: str, text: str, now: date
     quest = quest_or_404(catalog, quest_id)
     if not any(isinstance(o, AnswerObjective) for o in quest.all_objectives()):
         raise NotApplicable("quest_id", f"{quest.id} asks no question")
-    return _act(session, catalog, player, quest, [Answer(text)], now, sink)
+    _, progress = Journey(session, catalog, player, now).current(quest, lock=True)
+    for i, objective in enumerate(quest.objectives):
+        opens = retry_at(progress.objective(i)) if isinstance(objective, AnswerObjective) else None
+        if opens is not None and now < opens and not progress.is_done:
+            wait = max(1, math.ceil((opens - now).total_seconds()))
+            raise AnswerTooSoon(quest.id, wait, int(progress.objective(i).get("attempts", 0)))
+    return _act(session, catalog, player, quest, [Answer(text, now)], now, sink)
 
 
 def _act(session: Session, catalog: Catalog, player: Player, quest: Quest, evidence: list[Any],
@@ -147,73 +178,6 @@ def _act(session: Session, catalog: Catalog, player: Player, quest: Quest, evide
         reasons = [o.reason for o in step.outcomes if not o.met and o.reason]
         progress = step.progress
     return Move(progress, completions, reasons)
-
-
-def why(session: Session, player: Player, quest_id: str, indexer_lag: int | None,
-        now: datetime | None = None) -> dict[str, Any]:
-    """Why the quest is (not yet) complete: the explanation per objective, every log seen
-    for it (counted, or ignored and why), and how far behind the chain head the indexer is
-    (``indexer_lag`` in blocks; None: unknown)."""
-    now = now or utcnow()
-    catalog = catalog_of(session)
-    quest = quest_or_404(catalog, quest_id)
-    journey = Journey(session, catalog, player, now)
-    row, progress = journey.current(quest)
-    report = explain(quest, progress, journey.wallet, journey.standing(quest)).to_dict()
-    counted, ignored = _judged(progress.objectives)
-    seen = session.scalars(select(QuestEvidence).where(
-        QuestEvidence.player_id == player.id, QuestEvidence.quest_id == quest.id,
-        QuestEvidence.period == progress.period).order_by(QuestEvidence.block_number,
-                                                          QuestEvidence.log_index))
-    report["evidence_seen"] = [_seen(e, counted, ignored) for e in seen]
-    report["accepted_block"] = row.accepted_block if row else None
-    report["indexer"] = {"lag_blocks": indexer_lag,
-                         "caught_up": indexer_lag is not None and indexer_lag <= 0}
-    report["hints"] = _hints(quest, row, indexer_lag)
-    return report
-
-
-def _judged(objectives: Sequence[Any]) -> tuple[set[str], dict[str, str]]:
-    counted: set[str] = set()
-    ignored: dict[str, str] = {}
-
-    def visit(p: Any) -> None:
-        if isinstance(p, dict):
-            for ref in p.get("evidence", []) or []:
-                if isinstance(ref, dict) and "key" in ref:
-                    counted.add(ref["key"])
-            for ref in p.get("ignored", []) or []:
-                if isinstance(ref, dict) and "key" in ref:
-                    ignored[ref["key"]] = ref.get("why", "")
-            for part in p.get("parts", []) or []:
-                visit(part)
-
-    for p in objectives:
-        visit(p)
-    return counted, ignored
-
-
-def _seen(e: QuestEvidence, counted: set[str], ignored: dict[str, str]) -> dict[str, Any]:
-    key = f"{e.tx_hash.lower()}:{e.log_index}"
-    verdict = "counted" if key in counted else "ignored" if key in ignored else "seen"
-    return {"contract": e.contract, "event": e.event, "tx_hash": e.tx_hash,
-            "block_number": e.block_number, "log_index": e.log_index, "args": e.args,
-            "verdict": verdict, "why": ignored.get(key)}
-
-
-def _hints(quest: Quest, row: QuestRecord | None, lag: int | None) -> list[str]:
-    hints = []
-    on_chain = any(isinstance(o, EventObjective) for o in quest.all_objectives())
-    if on_chain and (row is None or row.accepted_block is None):
-        hints.append("accept the quest first: only transactions in blocks after you accept count")
-    elif on_chain and row is not None and row.status == Status.IN_PROGRESS.value:
-        hints.append(f"counting your transactions in blocks after #{row.accepted_block}")
-    if lag is not None and lag > 0:
-        hints.append(f"the indexer is {lag} block{'' if lag == 1 else 's'} behind the chain head; "
-                     "your latest transactions may not be seen yet")
-    elif lag is None and on_chain:
-        hints.append("the indexer has not reported its position yet")
-    return hints
 
 
 def awaiting_reward(session: Session, *, player_id: int | None = None, after: int = 0,

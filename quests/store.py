@@ -141,6 +141,25 @@ class QuestEvidence(Base):
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
+class QuestInbox(Base):
+    """A suite log of a signed-in player, kept whatever their quests' state: a quest that
+    opens later counts the logs of blocks from its opening block on (see docs/world.md)."""
+
+    __tablename__ = "quest_inbox"
+    __table_args__ = (UniqueConstraint("player_id", "tx_hash", "log_index"),)
+
+    id: Mapped[intpk]
+    player_id: Mapped[int] = mapped_column(ForeignKey("player.id"))
+    contract: Mapped[str] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(64))
+    tx_hash: Mapped[str] = mapped_column(tx_hash)
+    log_index: Mapped[int] = mapped_column(Integer)
+    block_number: Mapped[int] = mapped_column(BigInteger, index=True)  # reorgs forget by block
+    block_time: Mapped[datetime] = mapped_column(UtcDateTime())
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
 class QuestCompletion(Base):
     """A completed quest with the evidence that completed it (the rewards' reason)."""
 

@@ -11,7 +11,8 @@ import {IDataServicesView} from "./interfaces/IDataServicesView.sol";
 /// @notice Labeling tasks with an escrowed SAHARA budget, reviewed labels and datasets built from the
 ///         accepted labels of a task. Ids (tasks, labels, datasets) start at 1.
 /// @dev The constructor grants `admin` DEFAULT_ADMIN_ROLE and REVIEWER_ROLE. A label's content hash must be
-///      unique within its task.
+///      unique within its task. As on a data-services platform, a task's poster reviews the labels of
+///      their own task; REVIEWER_ROLE reviews any.
 contract DataServices is IDataServicesView, AccessControl, ReentrancyGuard {
     using SafeERC20 for IERC20;
 
@@ -79,6 +80,7 @@ contract DataServices is IDataServicesView, AccessControl, ReentrancyGuard {
     error CannotReviewOwnLabel(uint256 labelId);
     error BudgetExhausted(uint256 taskId);
     error NotTaskPoster(uint256 taskId);
+    error NotReviewer(uint256 labelId, address account);
     error NoAcceptedLabels(uint256 taskId);
     error DatasetNotFound(uint256 datasetId);
 
@@ -140,16 +142,21 @@ contract DataServices is IDataServicesView, AccessControl, ReentrancyGuard {
         emit LabelSubmitted(labelId, taskId, labeler, contentHash);
     }
 
-    /// @notice Accepts (paying `rewardPerLabel` to the labeler) or rejects a pending label (REVIEWER_ROLE).
+    /// @notice Accepts (paying `rewardPerLabel` to the labeler) or rejects a pending label (the poster of
+    ///         the label's task, or REVIEWER_ROLE).
     /// @param labelId the label
     /// @param accept true to accept, false to reject
-    function reviewLabel(uint256 labelId, bool accept) external onlyRole(REVIEWER_ROLE) nonReentrant {
+    function reviewLabel(uint256 labelId, bool accept) external nonReentrant {
         Label storage l = labels[labelId];
         address labeler = l.labeler;
         if (labeler == address(0)) revert LabelNotFound(labelId);
-        if (l.status != STATUS_PENDING) revert AlreadyReviewed(labelId);
-        if (labeler == _msgSender()) revert CannotReviewOwnLabel(labelId);
+        address reviewer = _msgSender();
         uint256 taskId = l.taskId;
+        if (tasks[taskId].poster != reviewer && !hasRole(REVIEWER_ROLE, reviewer)) {
+            revert NotReviewer(labelId, reviewer);
+        }
+        if (l.status != STATUS_PENDING) revert AlreadyReviewed(labelId);
+        if (labeler == reviewer) revert CannotReviewOwnLabel(labelId);
         if (!accept) {
             l.status = STATUS_REJECTED;
             emit LabelRejected(labelId, taskId, labeler);

@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         inventory,
         leaderboard,
         quests,
+        realtime,
         world,
     )
 

@@ -18,12 +18,13 @@ from chain.errors import ChainError
 from legends.auth.players import SignInError
 from legends.wiring.agents import NotLicensed, UnknownAgent
 from legends.wiring.faucet import FaucetRefused
-from quests.errors import NotApplicable, QuestAlreadyDone, QuestLocked, UnknownQuest
+from quests.errors import AnswerTooSoon, NotApplicable, QuestAlreadyDone, QuestLocked, UnknownQuest
 
 
 class Error(BaseModel):
     """Every 4xx/5xx body. Some answers add context next to these two keys (``reason`` of a
-    locked quest, ``period`` of a done one, ``retry_after`` and ``next_claim_at`` of a 429)."""
+    locked quest, ``period`` of a done one, ``retry_after`` and ``next_claim_at`` of a 429,
+    ``attempts`` of a silent riddle's 429)."""
 
     error: str
     field: str | None
@@ -88,6 +89,8 @@ def from_domain(exc: Exception) -> ApiError:
         return Conflict(str(exc), field="quest_id", period=exc.period)
     if isinstance(exc, NotApplicable):
         return ApiError(str(exc), field=exc.field)
+    if isinstance(exc, AnswerTooSoon):  # a riddle silent after a wrong answer
+        return TooManyRequests(str(exc), "answer", exc.retry_after, attempts=exc.attempts)
     if isinstance(exc, IntegrityError):
         return Conflict("another request changed this at the same moment; try again")
     if isinstance(exc, UnknownAgent):
@@ -104,7 +107,7 @@ def from_domain(exc: Exception) -> ApiError:
 
 
 DOMAIN_ERRORS: tuple[type[Exception], ...] = (
-    UnknownQuest, QuestLocked, QuestAlreadyDone, NotApplicable, IntegrityError, UnknownAgent,
+    UnknownQuest, QuestLocked, QuestAlreadyDone, NotApplicable, AnswerTooSoon, IntegrityError, UnknownAgent,
     NotLicensed, FaucetRefused, SignInError, ChainError)
 
 

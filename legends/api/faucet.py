@@ -6,6 +6,8 @@ from legends.api import api
 from legends.api.contract import operation, player, reply
 from legends.api.errors import Forbidden
 from legends.api.faucet_models import Claim, Claimed, FaucetStatus
+from legends.db import get_db
+from legends.realtime.events import FAUCET_CLAIMED, for_player
 from legends.wiring import faucet as service
 from legends.wiring.chainlink import get_chain
 from legends.wiring.inventory import chain_suite
@@ -28,4 +30,7 @@ def faucet_claim(body: Claim):  # type: ignore[no-untyped-def]
     address = player().address
     if body.address is not None and body.address.lower() != address.lower():
         raise Forbidden("the faucet pays the signed-in player only", field="address")
-    return reply(Claimed, service.claim(get_chain(), chain_suite(), address)), 201
+    claimed = reply(Claimed, service.claim(get_chain(), chain_suite(), address))
+    with get_db().sessions.begin() as db:  # the claim is on chain; tell the player's other tabs
+        for_player(db, address, FAUCET_CLAIMED, claimed)
+    return claimed, 201

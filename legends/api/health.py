@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify
 from chain.errors import ChainError
 from chain.store import SqlManifestStore
 from legends.db import get_db
+from legends.realtime import get_realtime
 from legends.wiring.chainlink import get_chain
 from legends.wiring.state_readings import get_reader
 from nft.outbox_reads import backlog
@@ -46,6 +47,10 @@ def queue_status() -> dict[str, object]:
             redis.Redis.from_url(url, socket_timeout=1).ping()
         except Exception as exc:
             status.update(ok=False, error=type(exc).__name__)
+    realtime = get_realtime().status()
+    status["realtime"] = realtime
+    if not realtime["ok"]:
+        status.update(ok=False, error="realtime subscription to Redis is down")
     try:
         with get_db().sessions() as session:
             status["rewards"] = backlog(session)

@@ -6,13 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
+
+from chain.errors import ChainError
+from chain.store import SqlManifestStore
 from legends.api import api
 from legends.api.contract import operation, player, reply
-from legends.api.errors import ApiError, chain_call
+from legends.api.errors import ApiError, Forbidden, NotFound, chain_call
 from legends.api.play import game_transaction, optional_player, sink
 from legends.api.quests_models import (
     AnswerBody,
     CheckedIn,
+    ExplainBody,
+    Explained,
     Judged,
     QuestAction,
     QuestDetail,
@@ -26,6 +32,7 @@ from legends.api.quests_models import (
 from legends.wiring.completions import sync_rewarded
 from legends.wiring.game import now
 from legends.wiring.state_readings import get_reader
+from legends.wiring.transactions import NotYourTransaction, UnknownTransaction, read_facts
 from quests import service
 from quests.orm import Player
 from quests.overview import quest_detail, quest_list
@@ -33,10 +40,33 @@ from quests.overview import quest_detail, quest_list
 ACTION_ERRORS = (400, 404, 409)
 
 
+def observe(who: Player | None, quest_id: str | None = None) -> None:
+    """Opening the quest log (or one quest's page: ``quest_id``) reads the on-chain state the
+    player's open quests check (holding a Sahara ID, a Guardian, the Legend, a balance...)
+    and completes what it satisfies, so an action done in any order is found. An unreachable
+    chain leaves the log as it was."""
+    if who is None:
+        return
+    with game_transaction() as db:
+        wanted = service.state_to_read(db, who, now())
+    if quest_id is not None:
+        wanted = {q: checks for q, checks in wanted.items() if q == quest_id}
+    if not wanted:
+        return
+    try:
+        readings = get_reader().readings(who.address, set().union(*wanted.values()))
+    except ChainError:
+        return
+    with game_transaction() as db:
+        service.observe_state(db, who, readings, now(), only=quest_id, sink=sink())
+
+
 @operation(api.get, "/quests", ok={200: QuestList}, errors=(400,), tag="quests")
 def quests_index(query: QuestsQuery):  # type: ignore[no-untyped-def]
-    """Every quest with the caller's status"""
-    who, at = optional_player(), now()
+    """Every quest with the caller's status (opening the log reads the state open quests check)"""
+    who = optional_player()
+    observe(who)
+    at = now()
     with game_transaction() as db:
         if who is not None:
             sync_rewarded(db, at, player_id=who.id)
@@ -46,8 +76,11 @@ def quests_index(query: QuestsQuery):  # type: ignore[no-untyped-def]
 
 @operation(api.get, "/quests/<quest_id>", ok={200: QuestDetail}, errors=(400, 404), tag="quests")
 def quest_show(path: QuestPath):  # type: ignore[no-untyped-def]
-    """One quest in detail"""
-    who, at = optional_player(), now()
+    """One quest in detail (opening it reads the on-chain state it checks)"""
+    who = optional_player()
+    _known(path.quest_id)
+    observe(who, path.quest_id)
+    at = now()
     with game_transaction() as db:
         if who is not None:
             sync_rewarded(db, at, player_id=who.id)
@@ -57,7 +90,10 @@ def quest_show(path: QuestPath):  # type: ignore[no-untyped-def]
 @operation(api.post, "/quests/<quest_id>/accept", ok={200: QuestAction}, errors=(*ACTION_ERRORS, 503),
            signed_in=True, tag="quests")
 def quest_accept(path: QuestPath):  # type: ignore[no-untyped-def]
-    """Accept a quest: transactions in later blocks count for it"""
+    """Pin an open quest to the journal
+
+    Optional: the player's transactions count from the quest's opening block, accepted or not.
+    """
     who, quest_id = player(), path.quest_id
     _known(quest_id)
     with chain_call("accept the quest"):
@@ -89,10 +125,14 @@ def quest_check(path: QuestPath):  # type: ignore[no-untyped-def]
         return reply(QuestAction, _after(db, who, quest_id, move, at))
 
 
-@operation(api.post, "/quests/<quest_id>/answer", ok={200: Judged}, errors=ACTION_ERRORS,
+@operation(api.post, "/quests/<quest_id>/answer", ok={200: Judged}, errors=(*ACTION_ERRORS, 429),
            signed_in=True, tag="quests")
 def quest_answer(path: QuestPath, body: AnswerBody):  # type: ignore[no-untyped-def]
-    """Answer the quest's question"""
+    """Answer the quest's question
+
+    A wrong answer silences the riddle for a cooldown that doubles (30 s, 1 min, 2 min...): an
+    answer meanwhile is refused with 429 and Retry-After, and not judged.
+    """
     who, quest_id, at = player(), path.quest_id, now()
     with game_transaction() as db:
         move = service.answer(db, who, quest_id, body.answer, at, sink=sink())
@@ -107,6 +147,33 @@ def quest_why(path: QuestPath):  # type: ignore[no-untyped-def]
     lag = get_reader().indexer_lag()
     with game_transaction() as db:
         return reply(Why, service.why(db, player(), path.quest_id, lag, now()))
+
+
+@operation(api.post, "/quests/<quest_id>/explain", ok={200: Explained}, errors=(400, 403, 404, 503),
+           signed_in=True, tag="quests")
+def quest_explain(path: QuestPath, body: ExplainBody):  # type: ignore[no-untyped-def]
+    """Explain one of your transactions for the quest
+
+    A reverted one by its decoded custom error and what to do; a mined one by why it did or
+    did not count. Another wallet's transaction is 403, an unknown hash 404 (field ``tx``).
+    """
+    who, quest_id = player(), path.quest_id
+    _known(quest_id)
+    link = current_app.extensions["legends.chain"]
+    tick = float(current_app.config.get("CARETAKER_TICK_SECONDS") or 2.0)
+    with chain_call("read the transaction"):
+        suite = link.suite(SqlManifestStore(current_app.extensions["legends.db"].sessions))
+        try:
+            facts = read_facts(link, suite, body.tx, who.address, tick_seconds=tick)
+        except UnknownTransaction:
+            raise NotFound("no transaction with this hash on the game's chain", field="tx") from None
+        except NotYourTransaction:
+            raise Forbidden("this transaction was sent by another wallet; explain your own",
+                            field="tx") from None
+        lag, head = get_reader().indexer_lag(), link.rpc.block_number()
+    indexed_to = head - lag if lag is not None else None
+    with game_transaction() as db:
+        return reply(Explained, service.explain_transaction(db, who, quest_id, facts, indexed_to, now()))
 
 
 @operation(api.post, "/checkin", ok={200: CheckedIn, 201: CheckedIn}, signed_in=True, tag="quests")

@@ -124,7 +124,7 @@ class Seen(Reply):
     block_number: int = Field(ge=0)
     log_index: int = Field(ge=0)
     args: dict[str, Any]
-    verdict: Literal["counted", "ignored", "seen"]
+    verdict: Literal["counted", "ignored", "seen", "before_opening"]
     why: str | None
 
 
@@ -145,6 +145,8 @@ class Why(Reply):
     evidence: list[EvidenceRef]
     evidence_seen: list[Seen]
     accepted_block: int | None
+    opening_block: int | None = Field(description="The block from which your transactions count "
+                                                  "for this quest (None while it is not open to you)")
     indexer: IndexerLag
     hints: list[str]
 
@@ -171,3 +173,37 @@ class Referrals(Reply):
     activated: int = Field(ge=0)
     invitees: list[Invitee]
     next: int | None = Field(ge=1, description="Pass as `after` for the next page; null on the last")
+
+
+TxHash = Annotated[str, Field(pattern=r"^0x[0-9a-fA-F]{64}$", description="A transaction hash")]
+
+
+class ExplainBody(BaseModel):
+    tx: TxHash
+
+
+class ExplainedError(Reply):
+    name: str | None
+    contract: str | None
+    args: dict[str, Any]
+
+
+class ExplainedEvent(Reply):
+    contract: str
+    event: str
+    log_index: int = Field(ge=0)
+    what: str = Field(description="The event in the player's words")
+    verdict: Literal["counted", "ignored", "too_early", "not_yet_seen", "not_counted", "unrelated"]
+    why: str | None
+
+
+class Explained(Reply):
+    tx: str
+    quest_id: QuestId
+    quest: str = Field(description="The quest's title")
+    block_number: int | None
+    outcome: Literal["pending", "reverted", "counted", "not_counted"]
+    explanation: str = Field(description="What happened, in words")
+    next: str = Field(description="The next concrete step")
+    error: ExplainedError | None = Field(description="The decoded custom error of a reverted one")
+    events: list[ExplainedEvent]

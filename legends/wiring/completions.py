@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from legends.wiring.leaderboards import RedisLeaderboard
@@ -26,7 +26,6 @@ from quests.ports import Completion
 from quests.service import awaiting_reward, mark_rewarded
 
 log = logging.getLogger(__name__)
-EVENTS = "legends.domain_events"
 
 
 class LegendsSink:
@@ -119,28 +118,18 @@ def recorded_grant_states(session: Session, completions: list[tuple[str, str, st
     return found
 
 
-# -- domain events, published after the commit ---------------------------------------------
+# -- domain events: logged in this transaction, published after the commit ----------------
 def queue_event(session: Session, player: str, kind: str, payload: dict[str, Any]) -> None:
-    """Queue an event for ``player``; it is published only if the transaction commits."""
-    if not session.info.get(EVENTS + ".hooked"):
-        event.listen(session, "after_commit", _publish)
-        event.listen(session, "after_soft_rollback", lambda s, _t: s.info.pop(EVENTS, None))
-        session.info[EVENTS + ".hooked"] = True
-    session.info.setdefault(EVENTS, []).append({"type": kind, "player": player, **payload})
+    """Log an event for ``player`` (legends.realtime's event log, with its offset); it is
+    published to the player's room only if the transaction commits."""
+    from legends.realtime.events import for_player
+
+    for_player(session, player, kind, {"player": player, **payload})
 
 
 def queued_events(session: Session) -> list[dict[str, Any]]:
-    """Events queued by the open transaction (tests and the realtime layer read these)."""
-    return list(session.info.get(EVENTS, []))
+    """Player events queued by the open transaction (tests read these)."""
+    from legends.realtime.events import pending
 
-
-def _publish(session: Session) -> None:
-    from legends.extensions import socketio
-
-    for item in session.info.pop(EVENTS, None) or []:
-        if socketio.server is None:
-            return
-        try:
-            socketio.emit(item["type"], item, to=f"player:{item['player'].lower()}")
-        except Exception:  # best effort: the state is in the database either way
-            log.exception("could not publish %s", item["type"])
+    return [{"type": e.type, "offset": e.offset, **e.payload}
+            for e in pending(session) if "player" in e.payload]

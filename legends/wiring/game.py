@@ -7,8 +7,8 @@ from datetime import datetime
 
 from flask import Flask, current_app
 
+from legends.realtime.sink import LiveSink
 from legends.wiring import leaderboards, state_readings
-from legends.wiring.completions import LegendsSink
 from quests.ports import Clock, SystemClock
 from quests.service import install_sink
 
@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     app.extensions["legends.clock"] = SystemClock()
     mirror = leaderboards.init_app(app)
     state_readings.init_app(app)
-    sink = LegendsSink(mirror)
+    sink = LiveSink(mirror)
     app.extensions["legends.completion_sink"] = sink
     install_sink(sink)
 

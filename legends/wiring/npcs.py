@@ -24,6 +24,9 @@ from quests.npcs.cast import Cast, Census, Stock, cast_on
 # Dev-mnemonic index of the Bazaar merchant on the devnet: funded by anvil like indices 0..9,
 # and not one of the suite's roles, so a purchase from it is a purchase from someone else.
 MERCHANT_INDEX = 5
+# The patrons: dev keys 6..8, funded with ETH by anvil; three, because A Busy Stall needs
+# sales to three different buyers.
+PATRON_INDICES = (6, 7, 8)
 
 
 @cache
@@ -31,10 +34,16 @@ def devnet_merchant() -> Any:  # a LocalAccount (eth-* types stay in chain/)
     return dev_account(MERCHANT_INDEX)  # HD derivation is slow: once per process
 
 
+@cache
+def devnet_patrons() -> tuple[Any, ...]:
+    return tuple(dev_account(i) for i in PATRON_INDICES)
+
+
 def cast_for(link: ChainLink) -> Cast:
     """Who plays the NPCs on this network (:func:`quests.npcs.cast.cast_on`)."""
     return cast_on(link.network, link.signers.deployer.address,
-                   lambda: link.tx.add_signer(devnet_merchant()))
+                   lambda: link.tx.add_signer(devnet_merchant()),
+                   lambda: tuple(link.tx.add_signer(account) for account in devnet_patrons()))
 
 
 def since(manifest: Manifest) -> int:

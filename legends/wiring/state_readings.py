@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from chain.bindings import Suite
 from chain.errors import ChainError
+from chain.npcs import event_logs, topic
 from chain.store import Cursor, SqlManifestStore
 from legends.wiring.chainlink import ChainLink
 from quests.evidence import StateReading
@@ -57,7 +58,10 @@ class ChainReader:
         return max(0, head - cursor)
 
     def readings(self, address: str, checks: Iterable[tuple[str, int | None]]) -> list[StateReading]:
-        world = SuiteState(self.link.suite(SqlManifestStore(self.sessions)))
+        store = SqlManifestStore(self.sessions)
+        manifest = self.link.manifest(store)
+        since = min((e.block for e in manifest.entries.values()), default=0)
+        world = SuiteState(self.link.suite(store), since)
         block = self.head_block()
         return [StateReading(check, read_check(world, check, token_id, address), token_id, block)
                 for check, token_id in sorted(checks, key=lambda c: (c[0], c[1] or 0))]
@@ -66,8 +70,9 @@ class ChainReader:
 class SuiteState:
     """:class:`quests.objectives.state.PlayerState` read from the deployed suite."""
 
-    def __init__(self, suite: Suite) -> None:
+    def __init__(self, suite: Suite, since: int = 0) -> None:
         self.suite = suite
+        self.since = since  # the suite's first block: where a count of the player's logs starts
 
     def sahara_balance(self, address: str) -> int:
         return self.suite.token.balance_of(address)
@@ -92,6 +97,10 @@ class SuiteState:
 
     def legend_balance(self, address: str) -> int:
         return self.suite.relic.balance_of(address, LEGEND_ID)
+
+    def listings_made(self, address: str) -> int:
+        # No view counts a seller's listings; their Listed logs do (seller is indexed).
+        return len(event_logs(self.suite.market, "Listed", self.since, None, topic(address)))
 
 
 def init_app(app: Flask) -> None:

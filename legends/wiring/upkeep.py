@@ -74,6 +74,12 @@ def ensure_proposal(suite: Suite, cast: Cast, policy: CouncilPolicy | None = Non
     policy = policy or CouncilPolicy()
     if not policy.wants_motion(open_proposal(suite)):
         return []
+    return table_motion(suite, cast, policy)
+
+
+def table_motion(suite: Suite, cast: Cast, policy: CouncilPolicy | None = None) -> list[str]:
+    """The council elder tables the next motion (staking first if its voice is too weak)."""
+    policy = policy or CouncilPolicy()
     done = ensure_voice(suite, cast, policy)
     motion = policy.motion(int(suite.governance.call("proposalCount")) + 1)
     receipt = suite.governance.transact(cast.admin, "propose", motion, ZERO, b"")

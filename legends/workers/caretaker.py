@@ -6,7 +6,9 @@ Every tick (~2 s) it
   caravan's reward), junk is rejected — an empty content hash, or one already seen;
 - keeps the caravan's purse full: a new caravan arrives when the budget runs low;
 - keeps the council sitting: when no proposal is open the elder tables the next motion, and its
-  motions that passed are queued and, after the timelock, executed.
+  motions that passed are queued and, after the timelock, executed;
+- lets the patrons (``legends.workers.patrons``) label, license, buy and ask for a fresh motion
+  for the players who need someone else.
 
 Everything is found on chain (events since the caretaker's own cursor, and the contracts'
 views), so a restart simply reads again; a label someone else reviewed meanwhile reverts
@@ -32,6 +34,7 @@ from legends.wiring.npcs import cast_for, since
 from legends.wiring.scout import Scout, label_status, proposal_state
 from legends.wiring.upkeep import ensure_caravan, ensure_proposal
 from legends.workers.locks import run_as_only_one
+from legends.workers.patrons import Patrons
 from legends.workers.threads import start_daemon
 from quests.npcs.caravan import LabelStatus, Refused, Review, Reviewer, after_refusal
 from quests.npcs.cast import Cast, Census, Stock
@@ -54,6 +57,7 @@ class Caretaker:
         self.next_block = since_block  # labels and proposals are read from here on
         self.queue: dict[int, Review] = {}  # label id -> review still to send
         self.council: set[int] = set()  # the elder's proposals not yet settled
+        self.patrons = Patrons(suite, cast, since_block)
 
     def tick(self) -> list[str]:
         """One round; returns what it did. Chain errors propagate (the runner retries)."""
@@ -64,6 +68,7 @@ class Caretaker:
         done += ensure_caravan(self.suite, self.cast, self.stock, census)
         done += self._settle_council()
         done += ensure_proposal(self.suite, self.cast, self.policy)
+        done += self.patrons.tick()
         return done
 
     # -- reading ------------------------------------------------------------------------------

@@ -17,9 +17,11 @@ from chain.rpc import JsonRpcChain
 from chain.store import SqlManifestStore
 from chain.txmanager import TxManager
 from legends.db import get_db
+from legends.realtime import happenings
 from legends.wiring.chainlink import get_chain
 from legends.workers.locks import run_as_only_one
 from legends.workers.threads import start_daemon
+from legends.workers.wakeup import get_wakeup
 from nft.worker import RewardWorker
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,8 @@ def build_worker(app: Flask) -> RewardWorker:
     return RewardWorker(sessions, ChainMinter(tx, suite, minter),
                         max_entries=int(app.config["REWARD_BATCH_SIZE"]),
                         max_batches=int(app.config["REWARD_MAX_BATCHES"]),
-                        receipt_timeout=float(app.config["REWARD_RECEIPT_TIMEOUT"]))
+                        receipt_timeout=float(app.config["REWARD_RECEIPT_TIMEOUT"]),
+                        on_confirmed=happenings.minted)
 
 
 ROLE = "reward worker"
@@ -59,9 +62,12 @@ def run_worker(app: Flask, stop: threading.Event, say: Callable[[str], None] = l
     if worker is None:
         return
 
+    wakeup = get_wakeup(app)
+    wakeup.listen()  # grants recorded by another process (web, indexer) wake it too
+
     def mint() -> None:
         say("reward worker running")
-        worker.run(stop, idle=idle)
+        worker.run(stop, idle=idle, pause=wakeup.pause)
 
     run_as_only_one(app.extensions["legends.db"].engine, ROLE, stop, mint, say, STANDBY_SECONDS)
 

@@ -62,14 +62,16 @@ class VerificationLoop:
     if it has one, runs after each commit; ``upkeep(session, now)`` runs in a transaction of
     its own every ``upkeep_every`` seconds, off the verification path (the app moves
     rewarded quests along there); ``on_committed`` hears every step report after its commit
-    (the benchmark uses it).
+    (the benchmark uses it); ``observe(session, events)`` sees every batch's events inside
+    its transaction (the app turns crafts into live events there).
     """
 
     def __init__(self, indexer: Indexer, sessions: sessionmaker[Session], *, service: Any = None,
                  sink: Any = None, clock: Callable[[], datetime] | None = None,
                  interval: float = POLL_SECONDS,
                  upkeep: Callable[[Session, datetime], Any] | None = None, upkeep_every: float = 2.0,
-                 on_committed: Callable[[StepReport], None] | None = None) -> None:
+                 on_committed: Callable[[StepReport], None] | None = None,
+                 observe: Callable[[Session, Sequence[ChainEvent]], Any] | None = None) -> None:
         self.indexer = indexer
         self.sessions = sessions
         self.service = service or quest_service
@@ -79,6 +81,7 @@ class VerificationLoop:
         self.upkeep = upkeep
         self.upkeep_every = upkeep_every
         self.on_committed = on_committed
+        self.observe = observe
         self._upkept = 0.0
 
     def step(self) -> StepReport | None:
@@ -94,6 +97,8 @@ class VerificationLoop:
                 withdrawn = list(self.service.retract_from(session, batch.rewind_to, now, **extra))
             events: Sequence[ChainEvent] = [chain_event(e) for e in batch.events]
             completed = list(self.service.apply_chain_events(session, events, now, **extra)) if events else []
+            if events and self.observe is not None:
+                self.observe(session, events)
             self.indexer.commit(session, batch)
         flush = getattr(self.sink, "flush", None)
         if flush is not None:
@@ -156,9 +161,11 @@ def build_loop(app: Flask, *, confirmations: int | None = None, **options: Any) 
     if "legends.clock" in app.extensions:
         options.setdefault("clock", app.extensions["legends.clock"].now)
     if "legends.completion_sink" in app.extensions:
+        from legends.realtime.happenings import crafted
         from legends.wiring.completions import RewardedSweep
 
         options.setdefault("upkeep", RewardedSweep())
+        options.setdefault("observe", crafted)
     return VerificationLoop(indexer, sessions, **options)
 
 

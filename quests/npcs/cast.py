@@ -18,15 +18,18 @@ class Cast:
 
     admin: str
     merchant: str
+    patrons: tuple[str, ...] = ()  # travellers who label, license and buy from players
 
 
-def cast_on(network: str, admin: str, devnet_merchant: Callable[[], str]) -> Cast:
+def cast_on(network: str, admin: str, devnet_merchant: Callable[[], str],
+            devnet_patrons: Callable[[], tuple[str, ...]] | None = None) -> Cast:
     """The admin plays the caravan master, reviewer and council elder everywhere; the merchant
-    is a key of its own on the devnet (asked for only there) and the admin elsewhere, so no
-    extra secret has to be managed on a real network."""
+    and the patrons are keys of their own on the devnet (asked for only there) and the admin
+    elsewhere, so no extra secret has to be managed on a real network."""
     if network != "devnet":
-        return Cast(admin=admin, merchant=admin)
-    return Cast(admin=admin, merchant=devnet_merchant())
+        return Cast(admin=admin, merchant=admin, patrons=(admin,))
+    return Cast(admin=admin, merchant=devnet_merchant(),
+                patrons=devnet_patrons() if devnet_patrons else ())
 
 
 @dataclass(frozen=True)

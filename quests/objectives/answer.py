@@ -7,6 +7,10 @@ YAML::
     question: Who signs an attested invocation?
     choices: [the caller, the attester, the developer]   # optional, shown to the player
     accept: [the attester, attester]
+
+A wrong answer silences the riddle for a cooldown that doubles with every wrong answer
+(30 s, 1 min, 2 min, ... up to an hour), so that trying every choice is slow; the attempts
+are counted in the objective's progress, and a right answer after wrong ones still counts.
 """
 
 from __future__ import annotations
@@ -14,11 +18,28 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from quests.errors import DefinitionError
 from quests.evidence import Answer, Evidence, Player
 from quests.objectives.base import Objective, ObjectiveType, Outcome, register
+
+FIRST_COOLDOWN = timedelta(seconds=30)
+LONGEST_COOLDOWN = timedelta(hours=1)
+
+
+def cooldown(wrong: int) -> timedelta:
+    """How long the riddle is silent after the ``wrong``-th wrong answer: 30 s, 1 min, 2 min..."""
+    if wrong <= 0:
+        return timedelta(0)
+    return min(FIRST_COOLDOWN * 2 ** min(wrong - 1, 20), LONGEST_COOLDOWN)
+
+
+def retry_at(progress: Mapping[str, Any]) -> datetime | None:
+    """When the riddle listens again (None: now)."""
+    at = progress.get("retry_at")
+    return datetime.fromisoformat(at) if at else None
 
 
 def normalise(text: str) -> str:
@@ -72,6 +93,7 @@ class AnswerType(ObjectiveType):
         p = cls.copy(progress)
         p.setdefault("met", False)
         p.setdefault("attempts", 0)
+        p.setdefault("wrong", 0)
         p.setdefault("evidence", [])
         if p["met"] or not isinstance(evidence, Answer):
             return Outcome(p, p["met"], None if p["met"] else _status(p))
@@ -80,7 +102,11 @@ class AnswerType(ObjectiveType):
             ref = {**evidence.ref(), "attempt": p["attempts"]}
             p["met"] = True
             p["evidence"] = [ref]
+            p.pop("retry_at", None)
             return Outcome(p, True, None, (ref,))
+        p["wrong"] += 1
+        if evidence.at is not None:
+            p["retry_at"] = (evidence.at + cooldown(p["wrong"])).isoformat()
         return Outcome(p, False, _status(p))
 
 
@@ -88,7 +114,9 @@ def _status(p: Mapping[str, Any]) -> str:
     if not p["attempts"]:
         return "waiting for your answer"
     tries = p["attempts"]
+    wait = int(cooldown(p.get("wrong", 0)).total_seconds())
+    again = f"try once more in {wait} s" if wait else "try once more"
     return (
         f"not the answer the desert awaits ({tries} attempt{'' if tries == 1 else 's'}); "
-        "read the story again and try once more"
+        f"read the story again and {again}"
     )

@@ -24,6 +24,7 @@ from quests.errors import DefinitionError
 from quests.evidence import ChainEvent, Evidence, Player, same_value
 from quests.objectives.base import Objective, ObjectiveType, Outcome, register
 from quests.units import format_sahara, to_wei
+from quests.words import deed
 
 PLAYER = "$player"
 MAX_IGNORED = 20  # keep the explanation short; ignored events never count anyway
@@ -99,10 +100,11 @@ class EventType(ObjectiveType):
 
     @classmethod
     def describe(cls, objective: EventObjective) -> str:
-        what = f"{objective.contract}.{objective.event}"
+        words = deed(objective.contract, objective.event)
         if objective.distinct:
-            return f"{what} with {objective.min_count} distinct {objective.distinct}"
-        return what if objective.min_count == 1 else f"{what} x{objective.min_count}"
+            plural = words.plural or words.noun + "s"
+            return f"{objective.min_count} {plural} with different {objective.distinct}s"
+        return f"your {words.noun}" if objective.min_count == 1 else words.count(objective.min_count)
 
     @classmethod
     def evaluate(
@@ -122,7 +124,7 @@ class EventType(ObjectiveType):
         if (
             _is_met(objective, p)
             or not isinstance(evidence, ChainEvent)
-            or not _concerns(objective, evidence, player)
+            or not concerns(objective, evidence, player)
             or evidence.key in {r["key"] for r in p["evidence"] + p["ignored"]}
         ):
             return Outcome(p, _is_met(objective, p), _status(objective, p))
@@ -130,7 +132,8 @@ class EventType(ObjectiveType):
         why = _wash(objective, evidence, player, p)
         if why is not None:
             p["ignored"] = (p["ignored"] + [{**ref, "why": why}])[-MAX_IGNORED:]
-            note = f"ignored {evidence.event} in tx {evidence.tx_hash[:10]}…: {why}"
+            noun = deed(evidence.contract, evidence.event).noun
+            note = f"ignored your {noun} in tx {evidence.tx_hash[:10]}…: {why}"
             return Outcome(p, False, f"{note}; {_status(objective, p)}")
         if objective.amount_arg:
             amount = evidence.args[objective.amount_arg]
@@ -154,7 +157,7 @@ def _amount(f: Any, name: str) -> int | None:
         raise DefinitionError(f.path(name), f"expected a SAHARA amount: {e}") from None
 
 
-def _concerns(objective: EventObjective, event: ChainEvent, player: Player) -> bool:
+def concerns(objective: EventObjective, event: ChainEvent, player: Player) -> bool:
     """Is this the objective's event, with args matching the filters for this player?"""
     if event.contract != objective.contract or event.event != objective.event:
         return False
@@ -198,23 +201,25 @@ def _is_met(objective: EventObjective, p: Mapping[str, Any]) -> bool:
 
 
 def _status(objective: EventObjective, p: Mapping[str, Any]) -> str | None:
+    """What was found, in the player's words, and the next concrete step."""
     if _is_met(objective, p):
         return None
-    what = f"{objective.contract}.{objective.event}"
+    words = deed(objective.contract, objective.event)
     parts = []
     if p["count"] < objective.min_count:
         n = p["count"]
         if objective.distinct:
-            parts.append(f"found {n} distinct {objective.distinct} in {what}")
+            parts.append(f"found {words.plural or words.noun + 's'} with {n} different "
+                         f"{objective.distinct}{'' if n == 1 else 's'}")
         else:
-            parts.append(f"found {n} {what} event{'' if n == 1 else 's'} from you")
+            parts.append(f"found {words.count(n)} of yours")
         parts[-1] += f"; this quest needs {objective.min_count}"
     if objective.min_amount is not None and p["amount"] < objective.min_amount:
         parts.append(
-            f"found {format_sahara(p['amount'])} SAHARA of {objective.amount_arg} in {what}; "
-            f"this quest needs {format_sahara(objective.min_amount)}"
+            f"found {format_sahara(p['amount'])} SAHARA in your "
+            f"{words.plural or words.noun + 's'}; this quest needs {format_sahara(objective.min_amount)}"
         )
-    return "; and ".join(parts)
+    return "; and ".join(parts) + f" — next: {words.step}"
 
 
 def _norm(value: Any) -> Any:

@@ -45,6 +45,10 @@ class PlayerState(Protocol):
 
     def legend_balance(self, address: str) -> int: ...
 
+    def listings_made(self, address: str) -> int:
+        """How many times the player listed in the Bazaar, ever."""
+        ...
+
 
 Reader = Callable[[PlayerState, str, "int | None"], int]
 
@@ -79,6 +83,8 @@ CHECKS: dict[str, Check] = {
                              lambda w, a, _t: w.accepted_labels(a)),
     "has_identity": Check("flag", "your Sahara ID", "no Sahara ID on your address",
                           lambda w, a, _t: 1 if w.has_identity(a) else 0),
+    "listings_made": Check("count", "your listings in the Bazaar", "{value} listings of yours",
+                           lambda w, a, _t: w.listings_made(a)),
 }
 
 

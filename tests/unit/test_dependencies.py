@@ -19,13 +19,20 @@ SHIPPED = ("legends", "quests", "nft", "chain", "wsgi.py")
 TOOLING = ("bench", "scripts", "tests")
 
 # Distributions whose import name is not their name, lower-cased with "-" as "_".
-IMPORT_NAMES = {"pyyaml": "yaml"}
+IMPORT_NAMES = {"pyyaml": "yaml", "python-socketio": "socketio"}
 
 # Declared for what they add at run time, never imported by our code:
 RUNTIME_PLUGINS = {
     "simple-websocket": "flask-socketio's WebSocket transport (engineio loads it when present)",
     "psycopg": "SQLAlchemy's PostgreSQL driver, chosen by the postgresql+psycopg:// URL",
     "coincurve": "eth-keys' native backend: ~10x faster transaction signing when installed",
+    "jinja2": "Flask's template engine: every page in frontend/templates is a Jinja2 template",
+}
+
+# Imported lazily by a tool that skips, with a message, when they are missing; never needed by
+# the app, the tests or `make install`:
+OPTIONAL_PROBES = {
+    "gevent": "bench/async_probe.py measures the gevent mode beside threading, only if installed",
 }
 
 
@@ -87,8 +94,13 @@ def test_the_shipped_code_imports_only_runtime_dependencies():
 def test_benchmarks_scripts_and_tests_import_only_declared_dependencies():
     runtime, dev = declared()
     provided = {import_name(d) for d in runtime | dev}
-    missing = {m: sorted(f)[:3] for m, f in imports_of(TOOLING).items() if m not in provided}
+    missing = {m: sorted(f)[:3] for m, f in imports_of(TOOLING).items()
+               if m not in provided and m not in OPTIONAL_PROBES}
     assert not missing, f"declare these in [project.optional-dependencies].dev: {missing}"
+
+
+def test_an_optional_probe_is_imported_by_the_tools_only():
+    assert not set(OPTIONAL_PROBES) & set(imports_of(SHIPPED)), "imported by the app: declare it"
 
 
 def test_every_runtime_dependency_is_imported_or_a_listed_plugin():

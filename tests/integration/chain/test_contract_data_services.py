@@ -144,14 +144,48 @@ def test_submitting_the_same_content_twice_in_a_task_is_refused(suite, poster, p
 
 
 # -- reviewLabel -------------------------------------------------------------------------
-def test_a_player_without_the_reviewer_role_cannot_review(suite, poster, players):
+def test_a_player_who_neither_posted_the_task_nor_holds_the_reviewer_role_cannot_review(
+        suite, poster, players):
     task = post_task(suite, poster)
     label = submit(suite, players[1], task, "cat")
     with pytest.raises(ContractRevert) as exc:
         suite.data.transact(players[2], "reviewLabel", label, True)
-    assert exc.value.error == "AccessControlUnauthorizedAccount"
+    assert exc.value.error == "NotReviewer"
     assert exc.value.contract == "DataServices"
-    assert exc.value.args_by_name == {"account": players[2], "neededRole": suite.data.call("REVIEWER_ROLE")}
+    assert exc.value.args_by_name == {"labelId": label, "account": players[2]}
+
+
+def test_the_poster_reviews_the_labels_of_their_own_task_and_makes_a_dataset(suite, poster, players):
+    task = post_task(suite, poster)
+    label = submit(suite, players[1], task, "cat")
+    before = suite.token.balance_of(players[1])
+    receipt = suite.data.transact(poster, "reviewLabel", label, True)
+    [(_, accepted)] = suite.data.events(receipt, "LabelAccepted")
+    assert accepted["labeler"] == players[1] and accepted["reward"] == REWARD
+    assert suite.token.balance_of(players[1]) == before + REWARD
+    made = suite.data.transact(poster, "createDataset", task, "ipfs://cats")
+    [(_, dataset)] = suite.data.events(made, "DatasetCreated")
+    assert dataset["owner"] == poster and dataset["contributorCount"] == 1
+
+
+def test_a_poster_cannot_review_labels_of_someone_elses_task(suite, poster, signers, players):
+    admin = signers.deployer.address
+    suite.token.transact(admin, "mint", admin, 100 * TOKEN)
+    suite.token.transact(admin, "approve", suite.data.address, 100 * TOKEN)
+    theirs = post_task(suite, admin)
+    post_task(suite, poster)
+    label = submit(suite, players[1], theirs, "dog")
+    with pytest.raises(ContractRevert) as exc:
+        suite.data.transact(poster, "reviewLabel", label, True)
+    assert exc.value.error == "NotReviewer"
+
+
+def test_a_poster_cannot_review_their_own_label(suite, poster):
+    task = post_task(suite, poster)
+    label = submit(suite, poster, task, "me")
+    with pytest.raises(ContractRevert) as exc:
+        suite.data.transact(poster, "reviewLabel", label, True)
+    assert exc.value.error == "CannotReviewOwnLabel"
 
 
 def test_reviewing_an_unknown_label_is_refused(suite, reviewer):

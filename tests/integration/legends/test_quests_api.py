@@ -120,9 +120,46 @@ def test_answers_are_judged_and_bad_answers_name_the_field(game, client):
     error(client.post("/api/quests/gate.faucet/answer", json={"answer": "yes"}), 400, "quest_id")
     wrong = client.post(url, json={"answer": "it succeeds"}).get_json()
     assert wrong["correct"] is False and wrong["quest"]["status"] == "in_progress"
+    game.travel(seconds=30)  # the riddle's first cooldown
     right = client.post(url, json={"answer": "It reverts"}).get_json()
     assert right["correct"] is True and right["quest"]["status"] == "completed"
     error(client.post(url, json={"answer": "It reverts"}), 409, "quest_id")
+
+
+def test_brute_forcing_a_riddle_is_slow_and_a_right_answer_after_wrong_ones_still_completes(game, client):
+    """The API serves the choices of The Sphinx's Riddle; trying them all at once must not work:
+    every wrong answer silences the riddle for longer (30 s, 1 min, 2 min...), answered with
+    429 and Retry-After, and the attempts are counted."""
+    me = signed_in(game, client)
+    game.finish(me, "gate.sahara-id")
+    url = "/api/quests/gate.soulbound-riddle/answer"
+    choices = client.get("/api/quests/gate.soulbound-riddle").get_json()["question"]["choices"]
+    assert "it reverts" in choices
+    wrong = [c for c in choices if c != "it reverts"]
+    first = client.post(url, json={"answer": wrong[0]})
+    assert first.status_code == 200 and first.get_json()["correct"] is False
+    assert "30 s" in first.get_json()["reasons"][0]
+    # The burst: every other choice, the right one included, is refused while the riddle is silent.
+    burst = [client.post(url, json={"answer": c}) for c in [*wrong[1:], "it reverts"] * 20]
+    assert {r.status_code for r in burst} == {429}
+    body = error(burst[-1], 429, "answer")
+    assert int(burst[-1].headers["Retry-After"]) == 30 and body["retry_after"] == 30
+    assert body["attempts"] == 1  # refused answers were never judged
+    cooldowns = []
+    for choice in wrong[1:]:
+        retry = int(client.post(url, json={"answer": choice}).headers.get("Retry-After", 0))
+        game.travel(seconds=retry or 0)
+        judged = client.post(url, json={"answer": choice})
+        assert judged.status_code == 200 and judged.get_json()["correct"] is False
+        cooldowns.append(int(client.post(url, json={"answer": "it reverts"}).headers["Retry-After"]))
+    assert cooldowns == [60, 120]  # it grows: three wrong answers cost 3.5 minutes
+    game.travel(seconds=119)
+    assert client.post(url, json={"answer": "it reverts"}).status_code == 429
+    game.travel(seconds=1)
+    right = client.post(url, json={"answer": "it reverts"}).get_json()
+    assert right["correct"] is True and right["quest"]["status"] == "completed"
+    why = client.get("/api/quests/gate.soulbound-riddle/why").get_json()
+    assert why["status"] == "completed" and why["evidence"][0]["attempt"] == 4
 
 
 def test_checking_in_twice_a_day_counts_once(game, client):
@@ -201,10 +238,7 @@ def test_referrals_and_the_leaderboard_come_in_pages_with_validated_parameters(g
         field = bad.split("=")[0]
         error(client.get(f"/api/referrals?{bad}"), 400, field)
         error(client.get(f"/api/leaderboard?{bad.replace('201', '101')}"), 400, field)
-    for guest in guests:
-        game.feed(game.log("SaharaToken", "FaucetClaimed", account=guest.address, amount=1,
-                           nextClaimAt=0))
-        game.accept(guest, "gate.faucet")
+    for guest in guests:  # the faucet is open from the start: no accept needed
         game.feed(game.log("SaharaToken", "FaucetClaimed", block=102, account=guest.address,
                            amount=1, nextClaimAt=0))
     top = client.get("/api/leaderboard?limit=3").get_json()

@@ -40,17 +40,6 @@ def test_claiming_the_faucet_after_accepting_completes_the_quest_with_its_eviden
     assert game.xp(alice) == 50  # raised once, by the ledger
 
 
-def test_a_claim_mined_before_accepting_does_not_count(game):
-    alice = game.player()
-    early = game.log("SaharaToken", "FaucetClaimed", block=90, account=alice.address, amount=1, nextClaimAt=0)
-    assert game.feed(early) == []  # not accepted yet: ignored, nothing stored
-    game.accept(alice, "gate.faucet", head=100)
-    same_block = game.log("SaharaToken", "FaucetClaimed", block=100, account=alice.address, amount=1,
-                          nextClaimAt=0)
-    assert game.feed(early, same_block) == []
-    assert game.status(alice, "gate.faucet") == "in_progress"
-
-
 def test_the_same_log_fed_twice_is_counted_once(game):
     alice = game.player()
     game.finish(alice, "gate.faucet", "gate.sahara-id")

@@ -12,7 +12,7 @@ from sqlalchemy import update
 from legends.wiring.completions import sync_rewarded
 from nft.store import RewardGrant
 from quests import service
-from quests.errors import NotApplicable, QuestLocked
+from quests.errors import AnswerTooSoon, NotApplicable, QuestLocked
 from quests.evidence import StateReading
 from quests.orm import utcnow
 from quests.overview import world
@@ -55,14 +55,18 @@ def test_seven_check_ins_in_a_row_complete_seven_suns_but_a_missed_day_starts_ov
 
 def test_a_wrong_answer_says_try_again_and_the_right_one_completes_the_riddle(game):
     alice = game.player()
-    with pytest.raises(QuestLocked, match="finish gate.sahara-id first"):
+    with pytest.raises(QuestLocked, match="finish “A Name in the Sand” first"):
         with game.sessions.begin() as session:
             service.answer(session, alice, "gate.soulbound-riddle", "it reverts", game.now, sink=game.sink)
     game.finish(alice, "gate.sahara-id")
     with game.sessions.begin() as session:
         wrong = service.answer(session, alice, "gate.soulbound-riddle", "it succeeds", game.now,
                                sink=game.sink)
-    assert not wrong.completed and "try once more" in wrong.reasons[0]
+    assert not wrong.completed and "try once more in 30 s" in wrong.reasons[0]
+    with pytest.raises(AnswerTooSoon) as silent, game.sessions.begin() as session:
+        service.answer(session, alice, "gate.soulbound-riddle", "it reverts", game.now, sink=game.sink)
+    assert (silent.value.retry_after, silent.value.attempts) == (30, 1)
+    game.travel(seconds=30)
     with game.sessions.begin() as session:
         right = service.answer(session, alice, "gate.soulbound-riddle", "  It REVERTS. ", game.now,
                                sink=game.sink)
@@ -118,7 +122,7 @@ def test_why_shows_each_objective_the_logs_seen_and_how_far_behind_the_indexer_i
     with game.sessions() as session:
         before = service.why(session, alice, "bazaar.first-purchase", None, game.now)
     assert before["status"] == "available"
-    assert any("accept the quest first" in h for h in before["hints"])
+    assert any("no need to accept it first" in h for h in before["hints"])
     game.accept(alice, "bazaar.first-purchase", head=100)
     game.feed(game.log("AIMarketplace", "Sale", block=101, listingId=1, buyer=alice.address,
                        seller=bob.address, price=TOKEN // 10))

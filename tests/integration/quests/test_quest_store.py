@@ -16,7 +16,7 @@ from nft.store import RewardGrant
 from quests import service
 from quests.store import CheckInDay, QuestCompletion, QuestEvidence, QuestRecord
 
-TABLES = ("leaderboard_score", "quest_checkin", "quest_withdrawal", "quest_completion",
+TABLES = ("quest_inbox", "leaderboard_score", "quest_checkin", "quest_withdrawal", "quest_completion",
           "quest_evidence", "quest_progress", "reward_grant", "player")
 
 

@@ -105,23 +105,27 @@ def test_staking_and_voting_complete_the_citadel_quests(funded, suite, signers, 
     assert verified(staker) == {"citadel.stake", "citadel.vote"}
 
 
-def test_events_before_the_quest_was_accepted_do_not_count(funded, suite, signers, sign_in, unlock, accept,
-                                                           make_loop, settle, verified, evidence_count):
+def test_labels_count_from_the_block_the_oasis_opened_without_accepting(
+        funded, suite, signers, sign_in, make_loop, settle, verified, evidence_count):
+    """The counting rule on the real chain: labels made while the Oasis was sealed (no Sahara
+    ID yet) do not count; once the ID is minted the Oasis is open from that block, and three
+    labels complete Reading the Dunes, nobody having pressed accept."""
     player, admin = funded[0], signers.deployer.address
     sign_in(player)
-    unlock(player, "oasis")
     loop = make_loop()
+    suite.token.transact(player, "claim")
     suite.token.transact(admin, "mint", admin, 100 * TOKEN)
     suite.token.transact(admin, "approve", suite.data.address, 100 * TOKEN)
     suite.data.transact(admin, "postTask", "ipfs://dunes", 5 * TOKEN, 50 * TOKEN)
     for i in range(3):
         suite.data.transact(player, "submitLabel", 1, keccak(text=f"early-{i}"))
     settle(loop)
-    accept(player, "oasis.first-labels")
+    assert verified(player) == {"gate.faucet"} and evidence_count(player, "oasis.first-labels") == 0
+    suite.identity.transact(player, "mint", "ipfs://me")
     settle(loop)
-    assert verified(player) == set() and evidence_count(player) == 0
+    assert verified(player) == {"gate.faucet", "gate.sahara-id"}
     for i in range(3):
         suite.data.transact(player, "submitLabel", 1, keccak(text=f"late-{i}"))
     settle(loop)
-    assert verified(player) == {"oasis.first-labels"}
+    assert verified(player) == {"gate.faucet", "gate.sahara-id", "oasis.first-labels"}
     assert evidence_count(player, "oasis.first-labels") == 3

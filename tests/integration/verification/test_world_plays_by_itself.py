@@ -13,6 +13,7 @@ from eth_utils import keccak
 from netutil import free_port
 
 from chain import enums
+from chain.errors import ContractRevert
 from chain.store import SqlManifestStore
 from legends.cli import cli
 from legends.wiring import npcs
@@ -204,33 +205,55 @@ def test_buying_the_merchants_listing_completes_the_first_purchase(
 
 
 # -- the Citadel ---------------------------------------------------------------------------------
-def test_the_caretaker_tables_a_new_motion_and_a_players_vote_completes_the_quest(
-        vapp, world, caretaker, funded, suite, chain_tx, sign_in, unlock, accept, make_loop, settle,
-        verified):
+def test_a_new_staker_gets_a_fresh_motion_within_a_tick_and_their_vote_completes_the_quest(
+        vapp, world, caretaker, funded, suite, chain_tx, sign_in, unlock, make_loop, settle, verified):
     player, first = funded[0], world["proposal"]["proposal_id"]
     sign_in(player)
     unlock(player, "citadel")
     loop = make_loop()
-    accept(player, "citadel.stake")
     claim_and_approve(suite, player, suite.staking.address, 100 * TOKEN)
     suite.staking.transact(player, "stake", 100 * TOKEN)  # after the first motion's snapshot
     settle(loop)
-    assert caretaker.tick() == [], "a motion is open: nothing to do"
-    pass_time(chain_tx, 601)  # the first motion's voting period is over
+    with pytest.raises(ContractRevert) as refused:
+        suite.governance.transact(player, "castVote", first, 1)
+    assert refused.value.error == "NoVotingPower"
     steps = caretaker.tick()
     assert any("council debates" in step for step in steps), steps
     second = vapp.test_client().get("/api/world/npcs").get_json()["proposal"]["proposal_id"]
     assert second == first + 1
-    accept(player, "citadel.vote")
+    assert caretaker.tick() == [], "the new motion's snapshot covers the stake: nothing more to do"
     suite.governance.transact(player, "castVote", second, 1)
     settle(loop)
-    assert "citadel.vote" in verified(player)
+    assert {"citadel.stake", "citadel.vote"} <= verified(player)
     # The motion passed on the player's vote: queued after the vote, executed after the timelock.
     pass_time(chain_tx, 601)
     assert any(f"proposal {second} passed" in step for step in caretaker.tick())
     pass_time(chain_tx, 301)
     assert any(f"proposal {second} was executed" in step for step in caretaker.tick())
     assert suite.governance.call("state", second) == 4
+
+
+def test_patrons_label_a_players_task_license_their_agent_and_buy_their_listing(
+        world, caretaker, funded, suite, signers):
+    player = funded[0]
+    claim_and_approve(suite, player, suite.data.address, 50 * TOKEN)
+    receipt = suite.data.transact(player, "postTask", "ipfs://my-dunes", 5 * TOKEN, 20 * TOKEN)
+    task = suite.data.events(receipt, "TaskPosted")[0][1]["taskId"]
+    receipt = suite.agents.transact(player, "registerAgent", "ipfs://my-djinn", 2 * TOKEN,
+                                    keccak(text="m"), [])
+    agent = suite.agents.events(receipt, "AgentRegistered")[0][1]["agentId"]
+    receipt = suite.market.transact(player, "list", 2, agent, 2 * TOKEN, "ipfs://my-stall")
+    listing = suite.market.events(receipt, "Listed")[0][1]["listingId"]
+    steps = caretaker.tick()
+    assert sum("licensed agent" in step for step in steps) == 2, steps
+    assert sum(f"bought listing {listing}" in step for step in steps) == 3, steps
+    label = int(suite.data.call("labelCount"))
+    assert suite.data.call("labels", label)[0] == task  # a patron labelled the player's task
+    suite.data.transact(player, "reviewLabel", label, True)  # the poster reviews it
+    made = suite.data.transact(player, "createDataset", task, "ipfs://bottled")
+    assert suite.data.events(made, "DatasetCreated")[0][1]["owner"] == player
+    assert suite.market.pending_revenue(player) > 0
+    assert caretaker.tick() == [], "each is done once"
 
 
 # -- running it ----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ PERSISTENCE = {
     "quests/journey.py": "quest service: reads and writes progress rows in the caller's session",
     "quests/service.py": "quest service: reads and writes progress rows in the caller's session",
     "quests/reorg.py": "quest service: takes back completions a reorg undid",
+    "quests/why.py": "quest service: the why and explain reports read progress and evidence rows",
     "quests/checkins.py": "quest service: daily check-in rows",
     "quests/overview.py": "quest service: the player's quest log, read in one query",
     "quests/leaderboard.py": "quest service: leaderboard queries over completions",
@@ -43,6 +44,10 @@ PERSISTENCE = {
     "legends/wiring/*.py": "wiring binds the domain packages to the database and the chain",
     "legends/workers/locks.py": "single-instance locks are database locks",
     "legends/workers/verification.py": "the indexer loop owns its transactions",
+    "legends/workers/wakeup.py": "wakes the reward worker once the grants' transaction commits",
+    "legends/realtime/events.py": "the event log's unit of work: emitted only after the commit",
+    "legends/realtime/happenings.py": "reads what a live event reports, in the caller's session",
+    "legends/realtime/snapshot.py": "reads the player's state for a resync, in one session",
 }
 SIGN_IN = {
     "legends/auth/siwe.py": "EIP-191 signature recovery for EIP-4361 sign-in",

@@ -128,4 +128,4 @@ def test_the_merchant_is_a_key_of_its_own_only_on_the_devnet():
     def no_key() -> str:
         raise AssertionError("no merchant key is needed off the devnet")
 
-    assert cast_on("sepolia", "0xAdmin", no_key) == Cast("0xAdmin", "0xAdmin")
+    assert cast_on("sepolia", "0xAdmin", no_key) == Cast("0xAdmin", "0xAdmin", patrons=("0xAdmin",))

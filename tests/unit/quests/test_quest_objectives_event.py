@@ -59,7 +59,8 @@ def sale(tx: int, buyer: str = ALICE, seller: str = BOB, price: float = 5):
 def test_three_labels_meet_the_objective_and_two_do_not():
     two = feed(LABELS, [label(1), label(2)])
     assert not two.met
-    assert two.reason == "found 2 DataServices.LabelSubmitted events from you; this quest needs 3"
+    assert two.reason == ("found 2 labels of yours; this quest needs 3 — next: submit a label to an "
+                           "open Oasis task (the caravan's task takes anyone's)")
     three = feed(LABELS, [label(1), label(2), label(3)])
     assert three.met and three.reason is None
     assert three.evidence_used[0]["tx_hash"] == f"0x{3:064x}"
@@ -153,7 +154,8 @@ def test_min_amount_sums_counted_events_and_reports_whole_tokens():
         )
 
     partial = feed(stake, [staked(1, 40)])
-    assert partial.reason == "found 40 SAHARA of amount in Staking.Staked; this quest needs 100"
+    assert partial.reason == ("found 40 SAHARA in your stakes; this quest needs 100 — "
+                               "next: stake SAHARA in the Citadel")
     assert feed(stake, [staked(1, 40), staked(2, 60)]).met
 
 
@@ -177,7 +179,8 @@ def test_distinct_counts_counterparties_not_events():
 
     repeat = feed(busy, [sold(1, BOB), sold(2, BOB.lower()), sold(3, CAROL)])
     assert not repeat.met
-    assert repeat.reason == "found 2 distinct buyer in AIMarketplace.Sale; this quest needs 3"
+    assert repeat.reason == ("found sales with 2 different buyers; this quest needs 3 — "
+                             "next: buy from a merchant, or list something travellers will buy")
     assert "already counted" in repeat.progress["ignored"][0]["why"]
     assert feed(busy, [sold(1, BOB), sold(2, CAROL), sold(3, DAVE)]).met
 

@@ -144,7 +144,7 @@ def test_all_needs_every_part():
     both = objective({"type": "all", "of": [LIST, VOTE]})
     half = feed(both, [listed()])
     assert not half.met
-    assert half.reason == "found 0 Governance.VoteCast events from you; this quest needs 1"
+    assert half.reason == "found no vote of yours; this quest needs 1 — next: vote on an open council motion"
     done = feed(both, [listed(), voted()])
     assert done.met and [len(p["evidence"]) for p in done.progress["parts"]] == [1, 1]
 

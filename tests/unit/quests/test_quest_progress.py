@@ -310,10 +310,13 @@ rewards: {xp: 1}
     assert either["parts"][1]["path"] == "1.1" and either["parts"][1]["met"] is False
 
 
+NEXT_LABEL = "next: submit a label to an open Oasis task (the caravan's task takes anyone's)"
+
+
 def test_why_explains_a_locked_quest(clock):
     why = standing(LABELS, completed=set(), now=clock.now())
     report = explain(LABELS, None, PLAYER, why)
     assert report.status == "locked" and report.reason.startswith("The Data Oasis is still sealed")
     assert report.objectives[0].reason == (
-        "found 0 DataServices.LabelSubmitted events from you; this quest needs 2"
+        f"found no label of yours; this quest needs 2 — {NEXT_LABEL}"
     )

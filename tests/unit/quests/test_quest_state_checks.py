@@ -47,6 +47,9 @@ class FakeWorld:
     def legend_balance(self, address: str) -> int:
         return self._get("legend_balance")
 
+    def listings_made(self, address: str) -> int:
+        return self._get("listings_made")
+
 
 def test_the_fake_world_answers_every_question_of_the_port():
     wanted = {name for name, _ in inspect.getmembers(PlayerState, inspect.isfunction)

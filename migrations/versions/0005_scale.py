@@ -7,7 +7,7 @@
 - ``reward_grant (id) WHERE state = 'pending' AND batch_ref IS NULL``: the reward worker's
   planning reads the oldest unplanned grants straight off the index, whatever the backlog.
 
-Revision ID: 0008
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-24
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
+revision = "0005"
 down_revision = "0004"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,141 @@
+"""What the game's changes mean to a player, as events: quests that opened or moved, shards
+minted, Guardians crafted, leaderboard ranks. Each function runs inside the transaction of
+the change it reports (so the event commits with it) and reads what it needs there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from legends.realtime import events
+from legends.realtime.store import PUBLIC
+from nft.store import RewardBatch, RewardGrant
+from quests.catalog_store import catalog_of
+from quests.definitions import Quest
+from quests.journey import Journey
+from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard, score_deltas
+from quests.orm import Player
+from quests.ports import Completion
+from quests.progress import QuestProgress, Status
+from quests.store import LeaderboardScore
+
+TOP = 10
+CRAFTS = {"GuardianCrafted": "guardian", "LegendForged": "legend"}
+_QUIET = {"evidence", "ignored"}  # long lists the client does not need with every step
+
+
+def progressed(session: Session, player: Player, quest: Quest, progress: QuestProgress) -> None:
+    """quest.progress for a quest taken or advanced (its completion says quest.completed)."""
+    if progress.status not in (Status.IN_PROGRESS,):
+        return
+    events.for_player(session, player.address, events.QUEST_PROGRESS, {
+        "quest_id": quest.id, "period": progress.period, "status": str(progress.status),
+        "objectives": [_brief(o) for o in progress.objectives]})
+
+
+def _brief(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _brief(v) for k, v in value.items() if k not in _QUIET}
+    if isinstance(value, list):
+        return [_brief(v) for v in value]
+    return value
+
+
+def unlocked_by(session: Session, completion: Completion, now: datetime) -> list[str]:
+    """quest.available for each quest this completion opened; returns their ids."""
+    catalog = catalog_of(session)
+    waiting = [q for q in catalog if completion.quest_id in q.prerequisites]
+    if not waiting:
+        return []
+    player = session.get(Player, completion.player_id)
+    if player is None:
+        return []
+    journey = Journey(session, catalog, player, now)
+    opened = []
+    for quest in waiting:
+        _, progress = journey.current(quest)
+        if progress.status is Status.AVAILABLE:
+            opened.append(quest.id)
+            events.for_player(session, player.address, events.QUEST_AVAILABLE, {
+                "quest_id": quest.id, "title": quest.title, "region": quest.region,
+                "unlocked_by": completion.quest_id})
+    return opened
+
+
+def ranks_moved(session: Session, completion: Completion) -> None:
+    """leaderboard.changed: to the player when their all-time rank moved, to everybody when
+    the top ten changed (the player entered it or moved within it)."""
+    board_source = SqlLeaderboard()
+    for board, delta in score_deltas(completion.rewards).items():
+        if not delta:
+            continue
+        mine = board_source.rank_of(session, board, ALL_TIME, completion.player_id)
+        if mine is None:
+            continue
+        before = _rank_with(session, board, completion.player_id, mine.score - delta)
+        if before != mine.rank:
+            events.for_player(session, completion.player, events.LEADERBOARD_CHANGED, {
+                "board": str(board), "period": ALL_TIME, "rank": mine.rank,
+                "previous_rank": before, "score": mine.score})
+        if mine.rank <= TOP:
+            top = board_source.top(session, board, ALL_TIME, TOP)
+            events.record(session, PUBLIC, events.LEADERBOARD_CHANGED, {
+                "board": str(board), "period": ALL_TIME,
+                "top": [{"rank": e.rank, "address": e.address, "score": e.score} for e in top]})
+
+
+def _rank_with(session: Session, board: Board, player_id: int, score: int) -> int | None:
+    if score <= 0:
+        return None
+    ahead = session.scalar(select(func.count()).select_from(LeaderboardScore).where(
+        LeaderboardScore.board == str(board), LeaderboardScore.period == ALL_TIME,
+        LeaderboardScore.player_id != player_id, LeaderboardScore.score > score)) or 0
+    return int(ahead) + 1
+
+
+def minted(session: Session, batch_rows: Sequence[int]) -> int:
+    """reward.minted for the confirmed batches (with their mint tx), one event per player."""
+    sent = 0
+    for batch in session.scalars(select(RewardBatch).where(RewardBatch.id.in_(list(batch_rows)))):
+        per_player: dict[str, list[dict[str, Any]]] = {}
+        for grant in session.scalars(select(RewardGrant).where(RewardGrant.batch_ref == batch.id)
+                                     .order_by(RewardGrant.id)):
+            per_player.setdefault(grant.player, []).append({
+                "quest_id": grant.source, "period": grant.period, "kind": grant.kind,
+                "token_id": grant.token_id, "amount": str(grant.amount)})
+        for address, grants in per_player.items():
+            events.for_player(session, address, events.REWARD_MINTED,
+                              {"tx_hash": batch.tx_hash, "batch_id": batch.batch_id, "grants": grants})
+            sent += 1
+    return sent
+
+
+def crafted(session: Session, chain_events: Iterable[Any]) -> int:
+    """craft.done for each GuardianCrafted / LegendForged log of a signed-in player."""
+    found = [e for e in chain_events if e.event in CRAFTS and "player" in e.args]
+    if not found:
+        return 0
+    addresses = {str(e.args["player"]).lower() for e in found}
+    known = set(session.scalars(select(func.lower(Player.address)).where(
+        func.lower(Player.address).in_(sorted(addresses)))))
+    sent = 0
+    for e in found:
+        address = str(e.args["player"]).lower()
+        if address not in known:
+            continue
+        kind = CRAFTS[e.event]
+        events.for_player(session, address, events.CRAFT_DONE, {
+            "kind": kind, "token_id": int(e.args.get("guardianId", e.args.get("legendId", 0))),
+            "shard_id": _int_or_none(e.args.get("shardId")),
+            "shards_burned": _int_or_none(e.args.get("shardsBurned")),
+            "tx_hash": e.tx_hash, "block_number": e.block_number})
+        sent += 1
+    return sent
+
+
+def _int_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)

@@ -1,0 +1,24 @@
+"""The app's completion sink with live events: besides the ledger and ``quest.completed``
+(:class:`legends.wiring.completions.LegendsSink`), it tells the player which quests the
+completion opened, how their rank moved, and every step of a quest in progress."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from legends.realtime import happenings
+from legends.wiring.completions import LegendsSink
+from quests.ports import Completion
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+class LiveSink(LegendsSink):
+    def completed(self, session: Session, completion: Completion) -> None:
+        super().completed(session, completion)
+        happenings.unlocked_by(session, completion, completion.completed_at)
+        happenings.ranks_moved(session, completion)
+
+    def progressed(self, session: Session, player: Any, quest: Any, progress: Any) -> None:
+        happenings.progressed(session, player, quest, progress)

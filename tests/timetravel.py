@@ -1,0 +1,33 @@
+"""Moving time for a whole world at once: the app's clock and the devnet's clock together.
+
+Time-gated quests (Seven Suns, the unstake cooldown, weekly quests, the faucet's cooldown)
+are judged by the app's clock and by block timestamps; a test that moves only one of them
+plays a world that cannot exist. ``TravelClock.travel`` moves both, to the same instant.
+(At the top of ``tests/`` so any test folder can use it.)"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+
+class TravelClock:
+    """The app's clock (``app.extensions["legends.clock"]``): the wall clock plus an offset
+    that ``travel`` grows, mining a devnet block at the same instant."""
+
+    def __init__(self, rpc=None) -> None:  # type: ignore[no-untyped-def]
+        self.rpc = rpc  # chain.rpc.JsonRpcChain of the devnet (None: the app's clock only)
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def travel(self, **delta: float) -> datetime:
+        """Move both clocks forward by ``timedelta(**delta)``; returns the new now."""
+        self.offset += timedelta(**delta)
+        at = self.now()
+        if self.rpc is not None:
+            head = self.rpc.block("latest").timestamp
+            # Block timestamps only go forward: never set one at or before the head's.
+            self.rpc.request("evm_setNextBlockTimestamp", [max(int(at.timestamp()), head + 1)])
+            self.rpc.request("evm_mine", [])
+        return at
