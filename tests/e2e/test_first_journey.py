@@ -32,7 +32,9 @@ def test_a_new_player_reaches_a_first_shard_in_a_few_clicks(page, game):
     page.get_by_text(re.compile(r"You drank 100 SAHARA")).wait_for()
     # No reload from here on: the quest completes and the shards arrive in place.
     wait_done(page, "gate.faucet")
-    page.locator("[data-pack] [data-shard-count]", has_text="2").wait_for(timeout=45_000)
+    # Two shards of the faucet's quest (a once-per-wallet quest like the full waterskin may add one).
+    count = "document.querySelector('[data-pack] [data-shard-count]').textContent"
+    page.wait_for_function(f"() => Number({count}) >= 2", timeout=45_000)
     seconds = time.monotonic() - started
     print(f"\nfirst journey: {clicks} clicks, {seconds:.1f} s from landing to a visible shard")
     shoot(page, "station-gate")

@@ -58,8 +58,29 @@ function actions(detail, out) {
     }));
     row.append(button);
   }
+  if (detail.on_chain) row.append(explainForm());
   row.append(el("p", {}, el("a", { class: "button ghost", href: `/regions/${detail.region}` }, "Go to its station")));
   return row;
+}
+
+// "Why did my transaction not count?" — the app reads it and says, in words.
+function explainForm() {
+  const answer = el("div", { class: "answer", "data-explained": true, hidden: true });
+  const form = el("form", { class: "explain" },
+    el("label", { for: "explain-tx" }, "Why did my transaction not count? Paste its hash"),
+    el("input", { id: "explain-tx", name: "tx", required: true, pattern: "0x[0-9a-fA-F]{64}", autocomplete: "off",
+      placeholder: "0x…" }),
+    el("button", { type: "submit", class: "ghost" }, "Explain"), answer);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    act(form.querySelector("button"), null, async () => {
+      const found = await post(`/api/quests/${id}/explain`, { tx: form.tx.value.trim() });
+      answer.hidden = false;
+      answer.replaceChildren(el("p", {}, found.explanation), el("p", { class: "small" }, `Next: ${found.next}`),
+        ...found.events.map((e) => el("p", { class: "small" }, `${e.what} — ${e.verdict.replace(/_/g, " ")}`)));
+    }).catch(() => {});
+  });
+  return form;
 }
 
 async function load() {

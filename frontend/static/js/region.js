@@ -2,7 +2,7 @@
 // of this region's shards, and acceptance of the quests an action serves before it is sent
 // (only transactions after acceptance count).
 import { boot, needWallet } from "./app.js";
-import { get, post } from "./api.js";
+import { ApiError, get, post } from "./api.js";
 import { onLive } from "./live.js";
 import { $, $$, act, el, rewardText, say, statusText } from "./ui.js";
 
@@ -94,12 +94,17 @@ export async function mountRegion(key) {
     render();
   }
 
-  // Accept every quest among ``ids`` that is available, so the next transaction counts.
+  // Pin the available quests among ``ids`` in the journal. Optional (an action counts once a
+  // quest is open, accepted or not): a race with the indexer starting it is no error.
   async function accept(ids) {
     for (const id of ids) {
       if (quests[id] && quests[id].status === "available") {
-        const answer = await post(`/api/quests/${id}/accept`);
-        quests[id] = { ...quests[id], ...answer.quest };
+        try {
+          const answer = await post(`/api/quests/${id}/accept`);
+          quests[id] = { ...quests[id], ...answer.quest };
+        } catch (err) {
+          if (!(err instanceof ApiError && err.status === 409)) throw err;
+        }
       }
     }
     render();
@@ -112,12 +117,10 @@ export async function mountRegion(key) {
   });
   await Promise.all([load(), fillPack()]).catch((err) => say(out, err.message, "error"));
 
-  // An action button's data-quests names the quests it serves.
-  const serving = (button) => (button.dataset.quests || "").split(/\s+/).filter(Boolean);
-  async function before(button) {
-    const wallet = needWallet();
-    await accept(serving(button));
-    return wallet;
+  // An action button's data-quests names the quests it serves (shown in the journal as taken
+  // once the action counts); before it runs, the player needs their wallet.
+  async function before() {
+    return needWallet();
   }
 
   return { state, quests: () => quests, accept, before, reload: load, fillPack, $$ };
