@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from legends.api import (  # noqa: F401
         agents,
         auth,
+        chain,
         docs,
         faucet,
         health,
