@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
 
-.PHONY: all install run test test-fast contracts bench lint clean chromium browser
+.PHONY: all install run test test-fast test-browser contracts bench lint clean vendor browser
 
 ## `make` alone installs and recompiles the contracts when their sources changed.
 all: install chain/artifacts/SaharaToken.json
@@ -25,7 +25,25 @@ node_modules/.installed: package.json package-lock.json
 	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# The browser's libraries, copied from node_modules and served from static/ (no CDN).
+VENDOR := frontend/static/vendor
+VENDORED := $(VENDOR)/ethers.min.js $(VENDOR)/socket.io.esm.min.js
+
+$(VENDOR)/ethers.min.js: node_modules/.installed
+	@mkdir -p $(VENDOR)
+	cp node_modules/ethers/dist/ethers.min.js $@
+
+$(VENDOR)/socket.io.esm.min.js: node_modules/.installed
+	@mkdir -p $(VENDOR)
+	cp node_modules/socket.io-client/dist/socket.io.esm.min.js $@
+
+vendor: $(VENDORED)
+
+install: $(VENV)/.installed node_modules/.installed $(VENDORED)
+
+## Debian's Chromium for the browser tests (tests/e2e), driven by Playwright; never a download.
+browser:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 ## Recompile the Solidity suite into chain/artifacts (pinned solc-js).
 contracts: node_modules/.installed
@@ -39,19 +57,14 @@ run: install
 	$(VENV)/bin/legends up
 
 ## The whole suite: unit, integration (devnet, PostgreSQL, Redis) and contract tests.
-test: install
+test: install browser
 	bash scripts/run-tests.sh $(PYTEST_ARGS)
 
 test-fast: install
 	$(PY) -m pytest tests/unit -q
 
-## Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
-chromium:
-	@test -x /usr/bin/chromium || { sudo -n true 2>/dev/null && SUDO=sudo; \
-		$${SUDO:-} apt-get update -q && $${SUDO:-} apt-get install -y -q chromium; }
-
-## The browser tests (tests/e2e, marked `browser`).
-browser: install chromium
+## The browser tests alone (tests/e2e, marked `browser`).
+test-browser: install browser
 	$(PY) -m pytest tests/e2e -m browser -q
 
 ## Benchmarks (print tables; see docs/benchmarks.md).
@@ -62,4 +75,4 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache
+	rm -rf $(VENV) node_modules .pytest_cache $(VENDOR) test-output

@@ -50,6 +50,7 @@ class Config:
     # -- the chain
     CHAIN_NETWORK: str = "devnet"
     CHAIN_RPC_URL: str | None = None  # None on the devnet: the bundled anvil
+    BROWSER_RPC_URL: str | None = None  # what players' browsers call; None: CHAIN_RPC_URL
     CHAIN_ID: int | None = None  # chain id sign-in messages name off the devnet; None: ask the node
     CHAIN_SIGNER_KEY: str | None = None
     CHAIN_MINTER_KEY: str | None = None  # None: the signer key

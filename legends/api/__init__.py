@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         agents,
         auth,
         campaigns,
+        chain,
         docs,
         faucet,
         health,

@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from legends.pages import map, tokens
+    # Each page module registers its routes on ``site.bp`` when imported.
+    from legends.pages import map, play, site, tokens, txpage  # noqa: F401
 
-    app.register_blueprint(map.bp)
+    app.register_blueprint(site.bp)
     app.register_blueprint(tokens.bp)

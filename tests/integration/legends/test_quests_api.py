@@ -40,10 +40,10 @@ def error(response, status: int, field: str | None) -> dict:
     return body
 
 
-def test_anonymous_visitors_see_every_region_and_quest_locked(client):
+def test_anonymous_visitors_find_the_gate_open_and_every_quest_locked(client):
     world = client.get("/api/world").get_json()
     assert [r["key"] for r in world["regions"]] == ["gate", "oasis", "forge", "bazaar", "citadel"]
-    assert not any(r["unlocked"] for r in world["regions"]) and world["player"] is None
+    assert [r["key"] for r in world["regions"] if r["unlocked"]] == ["gate"] and world["player"] is None
     quests = [q for r in world["regions"] for q in r["quests"]]
     assert len(quests) == 36 and {q["status"] for q in quests} == {"locked"}
 
