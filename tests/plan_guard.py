@@ -20,6 +20,7 @@ from sqlalchemy import Engine, event
 LARGE_TABLES = frozenset({
     "player", "auth_nonce", "quest_progress", "quest_evidence", "quest_completion",
     "quest_withdrawal", "quest_checkin", "leaderboard_score", "reward_grant", "reward_batch",
+    "quest_inbox", "quest_wayside",
 })
 EXPLAINABLE = ("SELECT", "UPDATE", "DELETE", "INSERT", "WITH")
 

@@ -16,6 +16,7 @@ from legends.auth.siwe import SiweMessage, SiweVerificationError, parse_message,
 from legends.auth.siwe_grammar import SiweParseError
 from legends.auth.store import SignInNonce
 from quests.orm import Player
+from quests.service import welcome_traveller
 
 NONCE_TTL = timedelta(minutes=10)
 STATEMENT = "Sign in to Sahara Legends."
@@ -123,7 +124,8 @@ def new_referral_code() -> str:
 def _register(session: Session, address: str, referrer_id: int | None,
               now: datetime) -> tuple[Player, bool]:
     """Insert the new player; a referral code already taken is drawn again, and a wallet
-    that signed in concurrently is found rather than refused."""
+    that signed in concurrently is found rather than refused. A new player's earlier suite
+    logs are judged at once."""
     for _ in range(CODE_ATTEMPTS):
         player = Player(address=address, referral_code=new_referral_code(),
                         referred_by_id=referrer_id, xp=0, created_at=now, last_seen_at=now)
@@ -136,5 +138,6 @@ def _register(session: Session, address: str, referrer_id: int | None,
                 existing.last_seen_at = now
                 return existing, False
             continue  # the code was taken: draw another
+        welcome_traveller(session, player, now)  # what the wallet did before it signed in
         return player, True
     raise SignInError("could not register the player; try again", "referral_code", 503)
