@@ -46,6 +46,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
     SESSION_COOKIE_SECURE: bool = False
+    SESSION_HOURS: float = 12.0  # a signed-in session ends after this long (or at logout)
 
     # -- the chain
     CHAIN_NETWORK: str = "devnet"
