@@ -145,8 +145,12 @@ class Game:
 
 def sign_in_cookie(app: Any, client: Any, address: str) -> Any:
     """Sign ``client`` in as ``address`` (a player row that exists) without a wallet: the
-    session row and the cookie, as ``POST /api/auth/verify`` makes them."""
+    session row and the cookie, as ``POST /api/auth/verify`` makes them. An empty address
+    leaves the client anonymous."""
     from legends.auth.session import open_session
+
+    if not address:
+        return client
 
     with app.app_context(), app.extensions["legends.db"].sessions.begin() as session:
         player = session.scalar(select(Player).where(Player.address == address))
