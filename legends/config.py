@@ -46,6 +46,7 @@ class Config:
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
     SESSION_COOKIE_SECURE: bool = False
+    ALLOWED_ORIGINS: str | None = None  # comma-separated origins besides PUBLIC_URL's that may send changes
     SESSION_HOURS: float = 12.0  # a signed-in session ends after this long (or at logout)
 
     # -- the chain

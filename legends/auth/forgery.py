@@ -75,7 +75,7 @@ def refuse_requests_from_elsewhere() -> None:
     source = claimed if claimed is not None else request.headers.get("Referer")
     if source is not None and origin_of(source) not in allowed_origins():
         raise Forbidden(f"requests from {source.strip()[:80]!r} are not accepted here", field="origin")
-    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+    if current_app.session_interface.get_cookie_name(current_app) not in request.cookies:
         return  # no session to ride on: nothing for another site to forge
     if request.headers.get(HEADER) == HEADER_VALUE or _has_valid_token():
         return
