@@ -70,6 +70,12 @@ class Config:
     REWARD_IDLE_SECONDS: float = 1.0  # pause when the outbox is empty
     CARETAKER_TICK_SECONDS: float = 2.0
     AGENT_INVOKE_PER_MINUTE: int = 10  # agent invocations per player and minute
+    RATE_LIMIT_NONCE: str = "60/minute"  # sign-in nonces per client address
+    RATE_LIMIT_SIGN_IN_FAILURES: str = "30/10 minutes"  # refused sign-ins (401) per client address
+    RATE_LIMIT_FAUCET_CLIENT: str = "20/hour"  # faucet claims per client address
+    RATE_LIMIT_FAUCET_SESSION: str = "10/hour"  # faucet claims per signed-in session
+    RATE_LIMIT_FAUCET_WALLET: str = "10/hour"  # faucet claims per wallet (besides the contract's cooldown)
+    RATE_LIMIT_PREFIX: str = "legends:limits"  # the limiter's key prefix in Redis
     LEADERBOARD_PREFIX: str = "legends:leaderboard"  # Redis key prefix
 
     # -- live updates (legends.realtime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from legends.api import contract, errors, headers, intake
+from legends.api import contract, errors, headers, intake, limits
 
 api = contract.blueprint()
 errors.translate_domain_errors(api)
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     errors.init_app(app)
     forgery.init_app(app)
     headers.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(docs.assets)
     app.register_api(api)  # type: ignore[attr-defined]
