@@ -19,6 +19,13 @@ CHAIN_KEYS = ("CHAIN_SIGNER_KEY", "CHAIN_MINTER_KEY", "CHAIN_FAUCET_KEY", "CHAIN
               "CHAIN_VALIDATOR_POOL")
 
 
+def has_entropy(secret: str) -> bool:
+    """Whether ``secret`` looks random: at least 16 distinct characters, none of them more
+    than a quarter of it (32 spaces, ``abab...`` or a repeated word are refused)."""
+    counts = {ch: secret.count(ch) for ch in set(secret)}
+    return len(counts) >= 16 and max(counts.values()) <= len(secret) / 4
+
+
 class ConfigurationError(RuntimeError):
     """The configuration cannot run (names the setting at fault)."""
 
@@ -118,6 +125,13 @@ class ProductionConfig(Config):
         super().validate()
         if not self.SECRET_KEY or self.SECRET_KEY == DEFAULT_SECRET or len(self.SECRET_KEY) < 32:
             raise ConfigurationError("SECRET_KEY", "set a random secret of at least 32 characters")
+        if not has_entropy(self.SECRET_KEY):
+            raise ConfigurationError("SECRET_KEY", "the secret is not random (too few distinct "
+                                     "characters): use e.g. python -c 'import secrets; "
+                                     "print(secrets.token_urlsafe(32))'")
+        if self.CHAIN_NETWORK == "devnet":
+            raise ConfigurationError("CHAIN_NETWORK", "production cannot run on the devnet (its keys "
+                                     "come from a public mnemonic): use CHAIN_NETWORK=external")
         if not self.CHAIN_SIGNER_KEY:
             raise ConfigurationError("CHAIN_SIGNER_KEY", "production needs a signer key")
 
