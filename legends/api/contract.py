@@ -6,6 +6,7 @@ document (``GET /api/openapi.json``), and validates the inputs before the view r
 from __future__ import annotations
 
 import copy
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -89,6 +90,9 @@ def operation(register: Callable[..., Callable[[View], View]], rule: str, *,
 
     def decorate(view: View) -> View:
         view.signed_in = signed_in  # type: ignore[attr-defined]
+        body = typing.get_type_hints(view).get("body")
+        # The body's own fields (legends.api.intake checks their text; other keys are ignored).
+        view.body_fields = frozenset(getattr(body, "model_fields", ()))  # type: ignore[attr-defined]
         return register(rule, responses={**ok, **error_responses(*codes)}, tags=[Tag(name=tag)],
                         security=SESSION if signed_in else None, operation_id=view.__name__,
                         **options)(view)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 
 from legends.api.errors import ApiError
 from legends.auth.forgery import STATE_CHANGING
@@ -19,20 +19,16 @@ def _unstorable(text: str) -> bool:
     return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-def _first_unstorable(value: Any, where: str) -> str | None:
-    """The top-level field holding text that cannot be stored, or None."""
-    if isinstance(value, str):
-        return where if _unstorable(value) else None
-    if isinstance(value, list):
-        return next((w for w in (_first_unstorable(v, where) for v in value) if w), None)
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            field = where if where != "body" else str(key)
-            if _unstorable(str(key)):
-                return field if where != "body" else "body"
-            found = _first_unstorable(inner, field)
-            if found:
-                return found
+def _first_unstorable(body: Any, fields: frozenset[str]) -> str | None:
+    """The first of the body's own ``fields`` holding text that cannot be stored, or None
+    (keys the body's model does not declare are ignored by it, so they are ignored here)."""
+    if not isinstance(body, dict):
+        return None
+    for name in sorted(fields & body.keys()):
+        value = body[name]
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and _unstorable(text) for text in texts):
+            return name
     return None
 
 
@@ -50,8 +46,9 @@ def check_body() -> None:
     if request.mimetype not in JSON_TYPES:
         raise ApiError(f"the body must be JSON (Content-Type: application/json), not "
                        f"{request.mimetype or 'unnamed'}", field="body", status=415)
-    body = request.get_json(silent=True, cache=True)
-    field = _first_unstorable(body, "body") if body is not None else None
+    view = current_app.view_functions.get(request.endpoint or "")
+    fields = getattr(view, "body_fields", frozenset())
+    field = _first_unstorable(request.get_json(silent=True, cache=True), fields) if fields else None
     if field:
         raise ApiError(f"{field} holds characters that cannot be stored (a lone surrogate or NUL)",
                        field=field)
