@@ -111,7 +111,10 @@ def test_the_citadel_stakes_and_votes(page, game):
     page.get_by_role("button", name="Propose").click()
     page.locator("[data-council-message]").wait_for()
     page.locator("[data-council-message].success, [data-council-message].error").wait_for()
-    vote = page.locator("[data-proposals] [data-vote$=':1']").first
+    tabled = re.search(r"motion #(\d+)", page.locator("[data-council-message]").inner_text())
+    assert tabled, page.locator("[data-council-message]").inner_text()
+    # Vote on the player's own motion: older ones (or a patron's) may predate the stake.
+    vote = page.locator(f"[data-proposals] [data-vote='{tabled.group(1)}:1']")
     vote.wait_for()
     vote.click()
     page.locator("[data-council-message].success, [data-council-message].error").wait_for()
