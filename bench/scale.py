@@ -24,6 +24,7 @@ from sqlalchemy import select, text
 from bench.common import latency_note, median, p99, rate
 from bench.scale_world import bench_address, load, private_database
 from legends.auth.players import Deployment, issue_nonce, sign_in
+from legends.auth.session import open_session
 from legends.auth.siwe import SiweMessage
 from legends.wiring.completions import LegendsSink, RewardedSweep
 from legends.wiring.leaderboards import RedisLeaderboard
@@ -255,8 +256,11 @@ def _pages(app: Any, sessions: Any, n: int) -> list[dict[str, Any]]:
                           ("/api/referrals", heavy), ("/api/referrals?after=" + str(random.randint(2, 50)),
                                                       heavy)):
         client = app.test_client()
+        with app.app_context(), sessions.begin() as s:  # a session row, as sign-in makes one
+            token = open_session(s, s.scalar(select(Player).where(Player.address == address)),
+                                 datetime.now(UTC))
         with client.session_transaction() as flask_session:
-            flask_session["player"] = address
+            flask_session.update(player=address, sid=token)
 
         def get(_i: int, client: Any = client, path: str = path) -> None:
             response = client.get(path)

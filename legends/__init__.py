@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     )
     app.config.from_object(cfg)
     app.extensions["legends.config"] = cfg
+    # The cookie lasts as long as the session's row (legends.auth.session).
+    app.permanent_session_lifetime = timedelta(hours=cfg.SESSION_HOURS)
 
     from legends import admin, api, db, pages, realtime
     from legends.wiring import chainlink, game

@@ -19,6 +19,13 @@ CHAIN_KEYS = ("CHAIN_SIGNER_KEY", "CHAIN_MINTER_KEY", "CHAIN_FAUCET_KEY", "CHAIN
               "CHAIN_VALIDATOR_POOL")
 
 
+def has_entropy(secret: str) -> bool:
+    """Whether ``secret`` looks random: at least 16 distinct characters, none of them more
+    than a quarter of it (32 spaces, ``abab...`` or a repeated word are refused)."""
+    counts = {ch: secret.count(ch) for ch in set(secret)}
+    return len(counts) >= 16 and max(counts.values()) <= len(secret) / 4
+
+
 class ConfigurationError(RuntimeError):
     """The configuration cannot run (names the setting at fault)."""
 
@@ -46,6 +53,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
     SESSION_COOKIE_SECURE: bool = False
+    ALLOWED_ORIGINS: str | None = None  # comma-separated origins besides PUBLIC_URL's that may send changes
+    SESSION_HOURS: float = 12.0  # a signed-in session ends after this long (or at logout)
 
     # -- the chain
     CHAIN_NETWORK: str = "devnet"
@@ -69,6 +78,12 @@ class Config:
     REWARD_IDLE_SECONDS: float = 1.0  # pause when the outbox is empty
     CARETAKER_TICK_SECONDS: float = 2.0
     AGENT_INVOKE_PER_MINUTE: int = 10  # agent invocations per player and minute
+    RATE_LIMIT_NONCE: str = "60/minute"  # sign-in nonces per client address
+    RATE_LIMIT_SIGN_IN_FAILURES: str = "30/10 minutes"  # refused sign-ins (401) per client address
+    RATE_LIMIT_FAUCET_CLIENT: str = "20/hour"  # faucet claims per client address
+    RATE_LIMIT_FAUCET_SESSION: str = "10/hour"  # faucet claims per signed-in session
+    RATE_LIMIT_FAUCET_WALLET: str = "10/hour"  # faucet claims per wallet (besides the contract's cooldown)
+    RATE_LIMIT_PREFIX: str = "legends:limits"  # the limiter's key prefix in Redis
     LEADERBOARD_PREFIX: str = "legends:leaderboard"  # Redis key prefix
     SCHEDULER_RECONCILE_SECONDS: int = 10  # how often admins' edits become scheduler jobs
 
@@ -112,6 +127,13 @@ class ProductionConfig(Config):
         super().validate()
         if not self.SECRET_KEY or self.SECRET_KEY == DEFAULT_SECRET or len(self.SECRET_KEY) < 32:
             raise ConfigurationError("SECRET_KEY", "set a random secret of at least 32 characters")
+        if not has_entropy(self.SECRET_KEY):
+            raise ConfigurationError("SECRET_KEY", "the secret is not random (too few distinct "
+                                     "characters): use e.g. python -c 'import secrets; "
+                                     "print(secrets.token_urlsafe(32))'")
+        if self.CHAIN_NETWORK == "devnet":
+            raise ConfigurationError("CHAIN_NETWORK", "production cannot run on the devnet (its keys "
+                                     "come from a public mnemonic): use CHAIN_NETWORK=external")
         if not self.CHAIN_SIGNER_KEY:
             raise ConfigurationError("CHAIN_SIGNER_KEY", "production needs a signer key")
 

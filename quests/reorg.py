@@ -23,7 +23,14 @@ from quests.objectives.composite import parts_progress
 from quests.orm import Player, utcnow
 from quests.ports import Completion, CompletionSink
 from quests.progress import QuestProgress, Status
-from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord, QuestWithdrawal
+from quests.store import (
+    QuestCompletion,
+    QuestEvidence,
+    QuestInbox,
+    QuestRecord,
+    QuestWithdrawal,
+    WaysideLog,
+)
 
 
 def retract_from(session: Session, block_number: int, now: datetime | None = None, *,
@@ -37,6 +44,8 @@ def retract_from(session: Session, block_number: int, now: datetime | None = Non
         select(QuestEvidence.player_id, QuestEvidence.quest_id, QuestEvidence.period)
         .where(QuestEvidence.block_number >= block_number)).all()))
     session.execute(delete(QuestInbox).where(QuestInbox.block_number >= block_number)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(WaysideLog).where(WaysideLog.block_number >= block_number)
                     .execution_options(synchronize_session=False))
     session.execute(delete(QuestEvidence).where(QuestEvidence.block_number >= block_number)
                     .execution_options(synchronize_session=False))

@@ -31,13 +31,14 @@ from quests.ports import Completion, CompletionSink
 from quests.progress import QuestProgress, Status, transition
 from quests.reorg import retract_from
 from quests.store import QuestRecord
+from quests.wayside import keep_on_wayside, welcome
 from quests.why import explain_transaction, why
 
 __all__ = [
     "Move", "accept", "answer", "apply_chain_events", "awaiting_reward", "catalog_of",
     "check_in", "check_state", "install_sink", "load_catalog_into", "mark_rewarded",
     "explain_transaction", "observe_state", "quest_or_404", "referral_report", "retract_from",
-    "state_to_read", "why",
+    "state_to_read", "welcome_traveller", "why",
 ]
 
 
@@ -83,8 +84,8 @@ def apply_chain_events(session: Session, events: Sequence[ChainEvent], now: date
                        sink: CompletionSink | None = None) -> list[Completion]:
     """Feed indexed logs to the open quests of the players they concern, accepted or not
     (the counting rule, docs/world.md); each log is also kept, so that a quest it opens
-    later counts it. Logs of players who never signed in are ignored; a log fed twice
-    counts once."""
+    later counts it. The logs of a wallet that has not signed in yet are kept on the
+    wayside until it does (``welcome_traveller``); a log fed twice counts once."""
     catalog = catalog_of(session)
     done: list[Completion] = []
     for event in sorted(events, key=lambda e: (e.block_number, e.log_index)):
@@ -95,12 +96,23 @@ def apply_chain_events(session: Session, events: Sequence[ChainEvent], now: date
         # The player's row lock serialises two indexers delivering the same log.
         players = session.scalars(select(Player).where(Player.address.in_(sorted(addresses)))
                                   .order_by(Player.id).with_for_update())
-        for player in players.all():
+        known = players.all()
+        for player in known:
             journey = Journey(session, catalog, player, now, sink)
             journey.keep(event)
             for quest in quests:
                 done += journey.offer_event(quest, event)
+        signed_in = {p.address.lower() for p in known}
+        for address in sorted(a for a in addresses if a.lower() not in signed_in):
+            keep_on_wayside(session, address, event)
     return done
+
+
+def welcome_traveller(session: Session, player: Player, now: datetime, *,
+                      sink: CompletionSink | None = None) -> list[Completion]:
+    """A player was just created at their first sign-in: the suite logs their wallet made
+    before are theirs now, judged at once for every quest open to them (docs/world.md)."""
+    return welcome(session, catalog_of(session), player, now, sink)
 
 
 def check_state(session: Session, player: Player, quest_id: str, readings: list[StateReading],

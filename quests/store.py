@@ -1,5 +1,6 @@
 """Persistence of the quest engine: definitions as loaded, each player's progress per quest
-and period, the evidence seen, completions, check-ins and leaderboard totals.
+and period, the evidence seen, the logs kept for later (a player's, and a wallet's from
+before its first sign-in), completions, check-ins and leaderboard totals.
 
 Each table's UNIQUE constraint is a rule of the game: one record per (player, quest,
 period); a log (tx hash, log index) counts at most once per (player, quest, period); one
@@ -150,6 +151,26 @@ class QuestInbox(Base):
 
     id: Mapped[intpk]
     player_id: Mapped[int] = mapped_column(ForeignKey("player.id"))
+    contract: Mapped[str] = mapped_column(String(64))
+    event: Mapped[str] = mapped_column(String(64))
+    tx_hash: Mapped[str] = mapped_column(tx_hash)
+    log_index: Mapped[int] = mapped_column(Integer)
+    block_number: Mapped[int] = mapped_column(BigInteger, index=True)  # reorgs forget by block
+    block_time: Mapped[datetime] = mapped_column(UtcDateTime())
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class WaysideLog(Base):
+    """A suite log of a wallet that has not signed in yet, kept on the wayside: its first
+    sign-in moves it into the new player's inbox and judges it (docs/world.md). ``address``
+    is lowercase; the unique (address, tx, log) index also answers the sign-in's read."""
+
+    __tablename__ = "quest_wayside"
+    __table_args__ = (UniqueConstraint("address", "tx_hash", "log_index"),)
+
+    id: Mapped[intpk]
+    address: Mapped[str] = mapped_column(String(42))
     contract: Mapped[str] = mapped_column(String(64))
     event: Mapped[str] = mapped_column(String(64))
     tx_hash: Mapped[str] = mapped_column(tx_hash)

@@ -10,6 +10,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from netutil import free_port
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -197,3 +199,18 @@ def app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+# -- the test client, as the game's browser client calls ----------------------------------
+class BrowserClient(FlaskClient):
+    """Flask's test client sending ``X-Requested-With: legends`` on every request, as the
+    browser client does on its changes (``legends.auth.forgery`` requires it of a request with
+    the session cookie). A test of a forged request drops it: ``client.environ_base.pop(
+    "HTTP_X_REQUESTED_WITH")``."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_X_REQUESTED_WITH"] = "legends"
+
+
+Flask.test_client_class = BrowserClient

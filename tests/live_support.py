@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from netutil import free_port
-from quest_game import Game
+from quest_game import Game, sign_in_cookie
 
 from legends.extensions import socketio
 from legends.realtime.serving import server_for
@@ -44,10 +44,7 @@ LOGS = {
 
 
 def signed_in(app: Any, address: str):  # type: ignore[no-untyped-def]
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["player"] = address
-    return client
+    return sign_in_cookie(app, app.test_client(), address)
 
 
 def socket_for(app: Any, address: str | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]

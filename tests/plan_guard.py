@@ -18,8 +18,9 @@ from sqlalchemy import Engine, event
 
 # Tables whose size follows the number of players, their actions or the reward backlog.
 LARGE_TABLES = frozenset({
-    "player", "auth_nonce", "quest_progress", "quest_evidence", "quest_completion",
+    "player", "auth_nonce", "auth_session", "quest_progress", "quest_evidence", "quest_completion",
     "quest_withdrawal", "quest_checkin", "leaderboard_score", "reward_grant", "reward_batch",
+    "quest_inbox", "quest_wayside",
 })
 EXPLAINABLE = ("SELECT", "UPDATE", "DELETE", "INSERT", "WITH")
 

@@ -141,3 +141,23 @@ class Game:
     def xp(self, player: Player) -> int:
         with self.sessions() as session:
             return session.scalar(select(Player.xp).where(Player.id == player.id)) or 0
+
+
+def sign_in_cookie(app: Any, client: Any, address: str) -> Any:
+    """Sign ``client`` in as ``address`` (a player row that exists) without a wallet: the
+    session row and the cookie, as ``POST /api/auth/verify`` makes them. An empty address
+    leaves the client anonymous."""
+    from legends.auth.session import open_session
+
+    if not address:
+        return client
+
+    with app.app_context(), app.extensions["legends.db"].sessions.begin() as session:
+        player = session.scalar(select(Player).where(Player.address == address))
+        assert player is not None, f"no player {address}: sign-in comes first"
+        token = open_session(session, player, datetime.now(UTC))
+    with client.session_transaction() as cookie:
+        cookie.clear()
+        cookie.update(player=address, sid=token)
+        cookie.permanent = True
+    return client

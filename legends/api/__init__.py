@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from legends.api import contract, errors
+from legends.api import contract, errors, headers, intake, limits
 
 api = contract.blueprint()
 errors.translate_domain_errors(api)
+api.before_request(intake.check_body)  # before sign-in and the views' models
 
 
 def init_app(app: Flask) -> None:
@@ -27,8 +28,12 @@ def init_app(app: Flask) -> None:
         realtime,
         world,
     )
+    from legends.auth import forgery
 
     errors.init_app(app)
+    forgery.init_app(app)
+    headers.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(docs.assets)
     app.register_api(api)  # type: ignore[attr-defined]

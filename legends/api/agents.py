@@ -3,27 +3,12 @@ attested answer and the ``recordInvocation`` transaction the player's wallet sen
 
 from __future__ import annotations
 
-import math
-
-from flask import Flask, current_app
-
-from legends.api import api
+from legends.api import api, limits
 from legends.api.agents_models import AgentPath, AgentQuestion, AttestedAnswer
 from legends.api.contract import operation, player, reply
-from legends.api.errors import TooManyRequests
 from legends.wiring import agents as service
 from legends.wiring.chainlink import get_chain
 from legends.wiring.inventory import chain_suite
-
-
-def limiter(app: Flask) -> service.RateLimiter:
-    """One limiter per app (``AGENT_INVOKE_PER_MINUTE``, default 10): signing is cheap, but each
-    invocation costs chain reads and an attester signature."""
-    found = app.extensions.get("legends.agent_limiter")
-    if found is None:
-        limit = int(app.config["AGENT_INVOKE_PER_MINUTE"])
-        found = app.extensions.setdefault("legends.agent_limiter", service.RateLimiter(limit))
-    return found
 
 
 @operation(api.post, "/agents/<int:agent_id>/invoke", ok={200: AttestedAnswer},
@@ -35,9 +20,7 @@ def invoke_agent(path: AgentPath, body: AgentQuestion):  # type: ignore[no-untyp
     the player's wallet sends (``AGENT_INVOKE_PER_MINUTE`` per player, default 10).
     """
     caller = player().address
-    wait = limiter(current_app).take(caller)
-    if wait is not None:
-        raise TooManyRequests("the Oracle needs a moment: too many invocations this minute",
-                              "agent_id", math.ceil(wait))
+    # Signing is cheap, but each invocation costs chain reads and an attester signature.
+    limits.take("agent_invoke", caller, field="agent_id")
     answer = service.invoke(get_chain(), chain_suite(), caller, path.agent_id, body.input)
     return reply(AttestedAnswer, answer)

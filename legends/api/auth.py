@@ -4,51 +4,66 @@ from __future__ import annotations
 
 from flask import current_app, session
 
-from legends.api import api
+from legends.api import api, limits
 from legends.api.auth_models import Me, Nonce, SignedIn, SignedOut, Verify
 from legends.api.contract import operation, player, reply
-from legends.auth.players import STATEMENT, Deployment, issue_nonce, sign_in
-from legends.auth.session import deployment_chain_id, is_admin
+from legends.auth.players import STATEMENT, Deployment, SignInError, issue_nonce, now_utc, sign_in
+from legends.auth.session import deployment_chain_id, end_session, is_admin, open_session, start_cookie
 from legends.db import get_db
+
+NONCES_KEPT = 4  # nonces one browser session may have asked for at once (a few open tabs)
 
 
 def this_deployment() -> Deployment:
     return Deployment.from_public_url(current_app.config["PUBLIC_URL"], deployment_chain_id())
 
 
-@operation(api.get, "/auth/nonce", ok={200: Nonce}, tag="auth")
+@operation(api.get, "/auth/nonce", ok={200: Nonce}, errors=(429, 503), tag="auth")
 def auth_nonce():  # type: ignore[no-untyped-def]
-    """A fresh sign-in nonce and the message fields"""
+    """A fresh sign-in nonce and the message fields
+
+    The nonce is bound to the session cookie this answer sets: only a sign-in sent with the
+    same cookies can use it.
+    """
+    limits.take("nonce", limits.client())
     deployment = this_deployment()
     with get_db().sessions.begin() as db:
         row = issue_nonce(db)
         body = {"nonce": row.nonce, "expires_at": row.expires_at.isoformat(),
                 "domain": deployment.domain, "uri": deployment.origin,
                 "chain_id": deployment.chain_id, "statement": STATEMENT, "version": "1"}
+    session["siwe_nonces"] = [*session.get("siwe_nonces", [])[-(NONCES_KEPT - 1):], row.nonce]
     return reply(Nonce, body)
 
 
-@operation(api.post, "/auth/verify", ok={200: SignedIn, 201: SignedIn}, errors=(400, 401), tag="auth")
+@operation(api.post, "/auth/verify", ok={200: SignedIn, 201: SignedIn}, errors=(400, 401, 429), tag="auth")
 def auth_verify(body: Verify):  # type: ignore[no-untyped-def]
     """Sign in with a signed EIP-4361 message
 
-    201 on the first sign-in of this address, 200 afterwards; the answer sets the session cookie.
+    201 on the first sign-in of this address, 200 afterwards; the answer sets the session
+    cookie. The message's nonce must have been asked for with the same cookies.
     """
-    with get_db().sessions.begin() as db:
-        signed, created = sign_in(db, this_deployment(), body.message, body.signature,
-                                  body.referral_code)
-        answer = {"address": signed.address, "referral_code": signed.referral_code,
-                  "created": created}
-    session.clear()
-    session["player"] = answer["address"]
-    session.permanent = True
+    now = now_utc()
+    limits.refuse_if_over("sign_in_failure", limits.client())
+    try:
+        with get_db().sessions.begin() as db:
+            signed, created = sign_in(db, this_deployment(), body.message, body.signature,
+                                      body.referral_code, now, asked_nonces=session.get("siwe_nonces", []))
+            token = open_session(db, signed, now)
+            answer = {"address": signed.address, "referral_code": signed.referral_code,
+                      "created": created}
+    except SignInError as refused:
+        if refused.status == 401:  # a signature, nonce or binding that failed: an attempt
+            limits.charge("sign_in_failure", limits.client())
+        raise
+    start_cookie(answer["address"], token)
     return reply(SignedIn, answer), 201 if created else 200
 
 
 @operation(api.post, "/auth/logout", ok={200: SignedOut}, tag="auth")
 def auth_logout():  # type: ignore[no-untyped-def]
-    """Sign out"""
-    session.clear()
+    """Sign out: the session ends on the server, every copy of its cookie with it"""
+    end_session(now_utc())
     return reply(SignedOut, {"signed_in": False})
 
 

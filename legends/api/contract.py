@@ -6,6 +6,7 @@ document (``GET /api/openapi.json``), and validates the inputs before the view r
 from __future__ import annotations
 
 import copy
+import typing
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -23,12 +24,18 @@ ERROR_REF = {"$ref": "#/components/schemas/Error"}
 ERROR_TEXT = {
     400: "Bad input; `field` names the field at fault",
     401: "Sign in first (`field` is `session`), or the sign-in was refused",
-    403: "Not allowed for this player",
+    403: "Not allowed: for this player, or (any change) a request from another origin (`field` "
+         "is `origin`) or with the session cookie but without `X-Requested-With: legends` "
+         "(`field` is `X-Requested-With`)",
     404: "No such thing; `field` names what was looked up",
     409: "Conflicts with the current state (`reason` or `period` say why)",
+    415: "The body is not JSON (`field` is `body`)",
     429: "Too many requests: wait `Retry-After` seconds (also in `retry_after`)",
     503: "The chain cannot be read or written right now",
 }
+
+# Every change is checked for its origin (legends.auth.forgery) and its body (legends.api.intake).
+STATE_CHANGING = {"post", "put", "patch", "delete"}
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -76,11 +83,16 @@ def operation(register: Callable[..., Callable[[View], View]], rule: str, *,
               signed_in: bool = False, tag: str, **options: Any) -> Callable[[View], View]:
     """Declare one route: ``register`` is ``api.get``/``api.post``, ``ok`` its successful
     replies by status, ``errors`` the error statuses it can answer. A ``signed_in`` route
-    answers 401 before its input is even validated (sign-in comes first, as for players)."""
-    codes = tuple(sorted({*errors, *((401,) if signed_in else ())}))
+    answers 401 before its input is even validated (sign-in comes first, as for players); a
+    state-changing one can also answer 403 (from elsewhere) and 415 (not JSON)."""
+    changes = getattr(register, "__name__", "") in STATE_CHANGING
+    codes = tuple(sorted({*errors, *((401,) if signed_in else ()), *((403, 415) if changes else ())}))
 
     def decorate(view: View) -> View:
         view.signed_in = signed_in  # type: ignore[attr-defined]
+        body = typing.get_type_hints(view).get("body")
+        # The body's own fields (legends.api.intake checks their text; other keys are ignored).
+        view.body_fields = frozenset(getattr(body, "model_fields", ()))  # type: ignore[attr-defined]
         return register(rule, responses={**ok, **error_responses(*codes)}, tags=[Tag(name=tag)],
                         security=SESSION if signed_in else None, operation_id=view.__name__,
                         **options)(view)

@@ -87,8 +87,8 @@ def from_domain(exc: Exception) -> ApiError:
         return Conflict(str(exc), field="quest_id", reason=exc.reason)
     if isinstance(exc, QuestAlreadyDone):
         return Conflict(str(exc), field="quest_id", period=exc.period)
-    if isinstance(exc, NotApplicable):
-        return ApiError(str(exc), field=exc.field)
+    if isinstance(exc, NotApplicable):  # the quest has no question (or no state) to ask about
+        return NotFound(str(exc), field=exc.field)
     if isinstance(exc, AnswerTooSoon):  # a riddle silent after a wrong answer
         return TooManyRequests(str(exc), "answer", exc.retry_after, attempts=exc.attempts)
     if isinstance(exc, IntegrityError):

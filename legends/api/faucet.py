@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from legends.api import api
+from legends.api import api, limits
 from legends.api.contract import operation, player, reply
 from legends.api.errors import Forbidden
 from legends.api.faucet_models import Claim, Claimed, FaucetStatus
@@ -28,6 +28,9 @@ def faucet_claim(body: Claim):  # type: ignore[no-untyped-def]
     transaction and says when the next one can succeed.
     """
     address = player().address
+    limits.take("faucet_client", limits.client(), field="address")
+    limits.take("faucet_session", limits.session_key(), field="address")
+    limits.take("faucet_wallet", address, field="address")
     if body.address is not None and body.address.lower() != address.lower():
         raise Forbidden("the faucet pays the signed-in player only", field="address")
     claimed = reply(Claimed, service.claim(get_chain(), chain_suite(), address))

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import current_app
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from legends.auth.session import current_address
+from legends.auth.session import current_player
 from legends.db import get_db
 from quests.orm import Player
 from quests.ports import CompletionSink
@@ -19,11 +18,7 @@ from quests.ports import CompletionSink
 
 def optional_player() -> Player | None:
     """The signed-in player, or None for an anonymous visitor."""
-    address = current_address()
-    if not address:
-        return None
-    with get_db().sessions() as session:
-        return session.scalar(select(Player).where(Player.address == address))
+    return current_player()
 
 
 def sink() -> CompletionSink:

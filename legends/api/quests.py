@@ -12,7 +12,7 @@ from chain.errors import ChainError
 from chain.store import SqlManifestStore
 from legends.api import api
 from legends.api.contract import operation, player, reply
-from legends.api.errors import ApiError, Forbidden, NotFound, chain_call
+from legends.api.errors import Forbidden, NotFound, chain_call
 from legends.api.play import game_transaction, optional_player, sink
 from legends.api.quests_models import (
     AnswerBody,
@@ -112,14 +112,14 @@ def quest_accept(path: QuestPath):  # type: ignore[no-untyped-def]
 def quest_check(path: QuestPath):  # type: ignore[no-untyped-def]
     """Read the player's on-chain state for the quest's state objectives and judge it
 
-    A quest without state objectives answers 400: it completes as the indexer sees the
-    player's transactions.
+    A quest without state objectives answers 404: it has no state to check and completes as
+    the indexer sees the player's transactions.
     """
     who, quest_id = player(), path.quest_id
     checks = _known(quest_id).state_checks()
     if not checks:
-        raise ApiError(f"{quest_id} has no on-chain state to check; it completes as the indexer "
-                       "sees your transactions", field="quest_id")
+        raise NotFound(f"{quest_id} has no on-chain state to check; it completes as the "
+                       "indexer sees your transactions", field="quest_id")
     with chain_call("read your on-chain state"):
         readings = get_reader().readings(who.address, checks)
     at = now()

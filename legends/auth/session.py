@@ -1,27 +1,93 @@
-"""Who is calling: the signed-in player from the session cookie."""
+"""Who is calling: the signed-in player, from the session cookie and its row.
+
+The cookie (signed with SECRET_KEY) carries the player's address and a random session token;
+the token's row (:class:`legends.auth.store.SignInSession`) is checked on every request, so a
+session ends for good at logout or after SESSION_HOURS, whatever copy of the cookie exists."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import datetime, timedelta, timezone
+
 from flask import current_app, session
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from legends.api.errors import Forbidden, Unauthorized
+from legends.auth.store import SignInSession
 from legends.db import get_db
 from quests.orm import Player
 
 
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def session_lifetime() -> timedelta:
+    return timedelta(hours=float(current_app.config["SESSION_HOURS"]))
+
+
+def open_session(db: Session, player: Player, now: datetime) -> str:
+    """A new session row for ``player``; returns the token the cookie carries."""
+    token = secrets.token_urlsafe(24)
+    db.add(SignInSession(token_hash=_digest(token), player_id=player.id, created_at=now,
+                         expires_at=now + session_lifetime()))
+    return token
+
+
+def start_cookie(address: str, token: str) -> None:
+    """Write a fresh cookie for the session (anything it held before is dropped)."""
+    session.clear()
+    session["player"] = address
+    session["sid"] = token
+    session.permanent = True
+
+
+def end_session(now: datetime) -> None:
+    """Logout: the session's row is ended (every copy of the cookie with it)."""
+    token = session.get("sid")
+    session.clear()
+    if token:
+        with get_db().sessions.begin() as db:
+            db.execute(update(SignInSession)
+                       .where(SignInSession.token_hash == _digest(token), SignInSession.ended_at.is_(None))
+                       .values(ended_at=now))
+
+
+def current_player() -> Player | None:
+    """The signed-in player, or None: no cookie, or its session ended or expired."""
+    address, token = session.get("player"), session.get("sid")
+    if not address or not token:
+        return None
+    with get_db().sessions() as db:
+        found = db.execute(
+            select(Player, SignInSession)
+            .join(SignInSession, SignInSession.player_id == Player.id)
+            .where(SignInSession.token_hash == _digest(str(token)), Player.address == address)
+        ).first()
+    if found is None:
+        return None
+    player, row = found
+    if row.ended_at is not None or _aware(row.expires_at) <= datetime.now(timezone.utc):
+        return None
+    return player
+
+
 def current_address() -> str | None:
-    return session.get("player")
+    player = current_player()
+    return player.address if player else None
 
 
 def current_player_or_401() -> Player:
-    address = current_address()
-    if not address:
-        raise Unauthorized("sign in with your wallet first", field="session")
-    with get_db().sessions() as db:
-        player = db.scalar(select(Player).where(Player.address == address))
+    player = current_player()
     if player is None:
-        session.clear()
+        if session.get("player"):
+            session.clear()
         raise Unauthorized("sign in with your wallet first", field="session")
     return player
 

@@ -34,9 +34,9 @@ def policy() -> str:
 
 @bp.after_request
 def secure(response: Response) -> Response:
+    # The page's own policy names the browser's RPC URL; the other security headers are
+    # set for every answer in one place (legends/api/headers.py).
     response.headers["Content-Security-Policy"] = policy()
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -19,9 +19,10 @@ import logging
 import time
 from typing import Any
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, Namespace, join_room
 
+from legends.auth.session import current_address
 from legends.db import get_db
 from legends.realtime.snapshot import catch_up
 from legends.realtime.store import PUBLIC, player_stream
@@ -64,7 +65,7 @@ class LiveNamespace(Namespace):
                 return verify(current_app.config["SECRET_KEY"], auth["token"])
             except TokenRefused as exc:
                 raise ConnectionRefusedError(str(exc)) from None
-        return session.get("player")
+        return current_address()  # the cookie's session, if it has not ended
 
     def _replay(self, app: Any, sid: str, streams: list[str],
                 resume: dict[str, tuple[Any, Any]]) -> None:

@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from legends.auth.store import SignInNonce
+from legends.auth.players import purge_nonces
 from legends.realtime import purge_events
 from legends.scheduler.broadcast import announce
 from legends.scheduler.store import JobRun
@@ -118,13 +118,13 @@ def reset_recurring(recurrence: str) -> None:
 
 
 def housekeeping() -> None:
-    """Expired sign-in nonces, the realtime event log past REALTIME_RETENTION_DAYS, old run
-    rows. Sessions are signed cookies: nothing of them is stored, so none go stale here."""
+    """Expired sign-in nonces (``legends.auth.players.purge_nonces``, an hour after expiry,
+    for the sign-in errors), the realtime event log past REALTIME_RETENTION_DAYS
+    (``legends.realtime.purge_events``), old run rows."""
     with _work("housekeeping") as (db, now, detail):
-        nonces = db.execute(delete(SignInNonce).where(SignInNonce.expires_at < now - NONCE_KEEP))
+        nonces = purge_nonces(db, now - NONCE_KEEP)
         runs = db.execute(delete(JobRun).where(JobRun.ran_at < now - RUNS_KEEP))
-        detail.update(nonces=nonces.rowcount, runs=runs.rowcount,
-                      realtime_events=purge_events(db, now))
+        detail.update(nonces=nonces, runs=runs.rowcount, realtime_events=purge_events(db, now))
 
 
 def reconcile() -> None:

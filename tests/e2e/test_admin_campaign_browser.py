@@ -82,7 +82,7 @@ def test_an_admin_plans_a_campaign_and_a_player_sees_it_open(browser, serve, mak
         `Nonce: ${info.nonce}`, `Issued At: ${new Date().toISOString()}`].join('\\n');
       const signature = await window.ethereum.request({ method: 'personal_sign', params: [text, address] });
       const r = await fetch('/api/auth/verify', { method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'legends' },
         body: JSON.stringify({ message: text, signature }) });
       if (!r.ok) throw new Error(await r.text());
     }""")

@@ -111,10 +111,10 @@ def test_the_citadel_stakes_and_votes(page, game):
     page.get_by_role("button", name="Propose").click()
     page.locator("[data-council-message]").wait_for()
     page.locator("[data-council-message].success, [data-council-message].error").wait_for()
-    # The message shows before the list is redrawn, and the caretaker keeps an older motion
-    # open (tabled before this stake, so no voice on it): vote on the newest one by its id.
-    newest = int(game.suite().governance.call("proposalCount"))
-    vote = page.locator(f"[data-proposals] [data-vote='{newest}:1']")
+    tabled = re.search(r"motion #(\d+)", page.locator("[data-council-message]").inner_text())
+    assert tabled, page.locator("[data-council-message]").inner_text()
+    # Vote on the player's own motion: older ones (or a patron's) may predate the stake.
+    vote = page.locator(f"[data-proposals] [data-vote='{tabled.group(1)}:1']")
     vote.wait_for()
     vote.click()
     page.locator("[data-council-message].success, [data-council-message].error").wait_for()

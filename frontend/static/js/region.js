@@ -15,10 +15,19 @@ export async function mountRegion(key) {
   const state = await boot();
   let quests = {};
   const questions = {};
+  // What the player has typed into a riddle survives the re-render a live event causes.
+  const drafts = {};
 
   async function ask(quest) {
     if (!questions[quest.id]) questions[quest.id] = (await get(`/api/quests/${quest.id}`)).question;
     return questions[quest.id];
+  }
+
+  function draftInput(questId, attributes) {
+    const input = el("input", attributes);
+    input.value = drafts[questId] || "";
+    input.addEventListener("input", () => { drafts[questId] = input.value; });
+    return input;
   }
 
   function controls(quest) {
@@ -30,7 +39,7 @@ export async function mountRegion(key) {
         const id = `answer-${quest.id.replace(/\W/g, "-")}`;
         form.append(el("p", { class: "question" }, q.question),
           el("label", { for: id }, "Your answer"),
-          el("input", { id, name: "answer", required: true, maxlength: 200, list: `${id}-choices`, autocomplete: "off" }),
+          draftInput(quest.id, { id, name: "answer", required: true, maxlength: 200, list: `${id}-choices`, autocomplete: "off" }),
           el("datalist", { id: `${id}-choices` }, ...(q.choices || []).map((c) => el("option", { value: c }))),
           el("button", { type: "submit" }, "Answer"));
       }).catch(() => {});
@@ -39,6 +48,7 @@ export async function mountRegion(key) {
         const text = new FormData(form).get("answer");
         act(form.querySelector("button"), out, async () => {
           const result = await post(`/api/quests/${quest.id}/answer`, { answer: text });
+          delete drafts[quest.id];
           say(out, result.correct ? `Correct! ${quest.title} is complete.` :
             `Not quite — ${(result.reasons || []).join("; ") || "think again"}.`, result.correct ? "success" : "error");
           await load();

@@ -97,7 +97,7 @@ def test_taking_a_quest_needs_a_signed_in_player_an_open_quest_and_a_reachable_c
 
 def test_the_waterskin_check_reads_my_balance_and_other_quests_have_nothing_to_check(game, client):
     me = signed_in(game, client)
-    error(client.post("/api/quests/gate.faucet/check"), 400, "quest_id")
+    error(client.post("/api/quests/gate.faucet/check"), 404, "quest_id")
     game.finish(me, "gate.faucet")
     game.chain.values[("sahara_balance", None)] = 40 * TOKEN
     low = client.post("/api/quests/gate.full-waterskin/check").get_json()
@@ -117,7 +117,7 @@ def test_answers_are_judged_and_bad_answers_name_the_field(game, client):
     error(client.post(url, json={"answer": 42}), 400, "answer")
     error(client.post(url, json={"answer": "   "}), 400, "answer")
     error(client.post(url, json={"answer": "x" * 201}), 400, "answer")
-    error(client.post("/api/quests/gate.faucet/answer", json={"answer": "yes"}), 400, "quest_id")
+    error(client.post("/api/quests/gate.faucet/answer", json={"answer": "yes"}), 404, "quest_id")
     wrong = client.post(url, json={"answer": "it succeeds"}).get_json()
     assert wrong["correct"] is False and wrong["quest"]["status"] == "in_progress"
     game.travel(seconds=30)  # the riddle's first cooldown

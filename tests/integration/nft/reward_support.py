@@ -34,7 +34,7 @@ def ledger_sessions(url: str) -> sessionmaker[Session]:
     migrate.upgrade(url)
     engine = make_engine(url)
     with engine.begin() as conn:
-        for table in ("reward_grant", "reward_batch", "player"):
+        for table in ("reward_grant", "reward_batch", "auth_session", "player"):
             conn.execute(sa.text(f"DELETE FROM {table}"))
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -16,8 +16,9 @@ from nft.store import RewardGrant
 from quests import service
 from quests.store import CheckInDay, QuestCompletion, QuestEvidence, QuestRecord
 
-TABLES = ("quest_inbox", "leaderboard_score", "quest_checkin", "quest_withdrawal", "quest_completion",
-          "quest_evidence", "quest_progress", "reward_grant", "player")
+TABLES = ("quest_wayside", "quest_inbox", "leaderboard_score", "quest_checkin", "quest_withdrawal",
+          "quest_completion", "quest_evidence", "quest_progress", "reward_grant", "auth_session",
+          "player")
 
 
 def wipe(sessions) -> None:

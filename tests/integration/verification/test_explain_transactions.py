@@ -9,6 +9,7 @@ import time
 
 import pytest
 from eth_utils import keccak
+from quest_game import sign_in_cookie
 
 from chain.store import SqlManifestStore
 from legends.wiring import npcs
@@ -31,10 +32,7 @@ def world(vapp, suite):
 def web(vapp, sign_in):
     def client_for(address: str):
         sign_in(address)
-        client = vapp.test_client()
-        with client.session_transaction() as session:
-            session["player"] = address
-        return client
+        return sign_in_cookie(vapp, vapp.test_client(), address)
 
     return client_for
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from eth_utils import keccak
 from netutil import free_port
+from quest_game import sign_in_cookie
 
 from chain import enums
 from chain.errors import ContractRevert
@@ -48,10 +49,7 @@ def caretaker(vapp, world):
 def web(vapp):
     """A test client signed in as ``address`` (the Player row comes from ``sign_in``)."""
     def client_for(address: str):
-        client = vapp.test_client()
-        with client.session_transaction() as session:
-            session["player"] = address
-        return client
+        return sign_in_cookie(vapp, vapp.test_client(), address)
 
     return client_for
 

@@ -28,6 +28,7 @@ PERSISTENCE = {
     "quests/journey.py": "quest service: reads and writes progress rows in the caller's session",
     "quests/service.py": "quest service: reads and writes progress rows in the caller's session",
     "quests/reorg.py": "quest service: takes back completions a reorg undid",
+    "quests/wayside.py": "quest service: a wallet's logs from before its first sign-in",
     "quests/why.py": "quest service: the why and explain reports read progress and evidence rows",
     "quests/checkins.py": "quest service: daily check-in rows",
     "quests/overview.py": "quest service: the player's quest log, read in one query",

@@ -7,7 +7,7 @@ import pytest
 from legends import create_app
 from legends.config import DEFAULT_SECRET, ConfigurationError, load_config
 
-GOOD_SECRET = "x" * 40
+GOOD_SECRET = "q7Vw2Lr9Zk4Tn8Bx1Hc6Jm3Pf5Ds0Ga-_Ye"  # random-looking, 36 characters
 KEY = "0x" + "11" * 32
 
 
@@ -58,3 +58,35 @@ def test_production_starts_with_a_secret_and_a_signer_key():
 def test_unknown_network_is_refused():
     with pytest.raises(ConfigurationError, match="unknown network 'moon'"):
         load_config(env={"CHAIN_NETWORK": "moon"}).validate()
+
+
+@pytest.mark.parametrize("secret", [" " * 32, "a" * 64, "ab" * 32, "password" * 4,
+                                    "0123456789abcd" * 3])
+def test_production_refuses_a_secret_without_entropy(secret):
+    from legends.config import ConfigurationError, load_config
+
+    config = load_config(env=production(SECRET_KEY=secret, CHAIN_SIGNER_KEY="0x" + "11" * 32))
+    with pytest.raises(ConfigurationError) as refused:
+        config.validate()
+    assert refused.value.setting == "SECRET_KEY"
+
+
+def test_production_accepts_a_random_secret():
+    import secrets
+
+    from legends.config import load_config
+
+    load_config(env=production(SECRET_KEY=secrets.token_urlsafe(32),
+                               CHAIN_SIGNER_KEY="0x" + "11" * 32)).validate()
+
+
+def test_production_on_the_devnet_is_refused():
+    import secrets
+
+    from legends.config import ConfigurationError, load_config
+
+    config = load_config(env=production(SECRET_KEY=secrets.token_urlsafe(32), CHAIN_NETWORK="devnet",
+                                        CHAIN_SIGNER_KEY="0x" + "11" * 32))
+    with pytest.raises(ConfigurationError) as refused:
+        config.validate()
+    assert refused.value.setting == "CHAIN_NETWORK"

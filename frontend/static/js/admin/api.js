@@ -12,7 +12,9 @@ export class ApiError extends Error {
 }
 
 export async function call(method, path, body) {
-  const headers = { Accept: 'application/json' };
+  // X-Requested-With as the player client sends it (legends/auth/forgery.py); the CSRF token
+  // is what the admin guard asks of every change.
+  const headers = { Accept: 'application/json', 'X-Requested-With': 'legends' };
   if (method !== 'GET') headers['X-CSRF-Token'] = token();
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(path, {

@@ -19,7 +19,8 @@ async function signIn() {
     const text = message(info, address);
     const signature = await window.ethereum.request({ method: 'personal_sign', params: [text, address] });
     const response = await fetch('/api/auth/verify', {
-      method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'legends' },
       body: JSON.stringify({ message: text, signature }),
     });
     const body = await response.json();

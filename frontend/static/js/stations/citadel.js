@@ -87,6 +87,18 @@ simple("[data-unstake]", "requestUnstake", () => [toWei(form.amount.value)], "Un
 simple("[data-stake-withdraw]", "withdraw", () => [], "Your stone is pulled from the wall.", "Withdrawing…");
 simple("[data-claim-rewards]", "claimRewards", () => [], "The walls' tribute is yours.", "Claiming…");
 
+// The id the council gave a motion, read from the receipt's ProposalCreated log.
+async function motionOf(receipt) {
+  const governance = await contract("Governance");
+  for (const log of receipt.logs || []) {
+    try {
+      const parsed = governance.interface.parseLog(log);
+      if (parsed && parsed.name === "ProposalCreated") return String(parsed.args[0]);
+    } catch { /* another contract's log */ }
+  }
+  return null;
+}
+
 const propose = $("[data-propose-form]");
 propose.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -94,7 +106,9 @@ propose.addEventListener("submit", (event) => {
   act(button, "[data-council-message]", async () => {
     const wallet = await region.before(button);
     const receipt = await send(wallet, "Governance", "propose", [propose.description.value, ethers.ZeroAddress, "0x"]);
-    done("[data-council-message]", "Your motion is before the council.", receipt);
+    const id = await motionOf(receipt);
+    done("[data-council-message]", id ? `Your motion #${id} is before the council.` :
+      "Your motion is before the council.", receipt);
     await council();
   }, { busy: "Proposing…" });
 });
