@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
 
-.PHONY: all install run test test-fast contracts bench lint clean vendor browser
+.PHONY: all install run test test-fast test-browser contracts bench lint clean vendor browser
 
 ## `make` alone installs and recompiles the contracts when their sources changed.
 all: install chain/artifacts/SaharaToken.json
@@ -62,6 +62,10 @@ test: install browser
 
 test-fast: install
 	$(PY) -m pytest tests/unit -q
+
+## The browser tests alone (tests/e2e, marked `browser`).
+test-browser: install browser
+	$(PY) -m pytest tests/e2e -m browser -q
 
 ## Benchmarks (print tables; see docs/benchmarks.md).
 bench: install

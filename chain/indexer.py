@@ -239,6 +239,10 @@ class Indexer:
             headers[number] = self._header(number)
         return headers[number].hash
 
+    def decode_logs(self, logs: Sequence[Log]) -> list[IndexedEvent]:
+        """The suite's events among ``logs`` (a receipt's, say), with their block times."""
+        return self._decode(logs, {}) or []
+
     def _decode(self, logs: Sequence[Log], headers: dict[int, Block]) -> list[IndexedEvent] | None:
         """Decoded suite events in chain order; None when a log's block is not the block
         whose header we hold (the chain moved while we read it)."""

@@ -34,7 +34,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     # The cookie lasts as long as the session's row (legends.auth.session).
     app.permanent_session_lifetime = timedelta(hours=cfg.SESSION_HOURS)
 
-    from legends import api, db, pages, realtime
+    from legends import admin, api, db, pages, realtime
     from legends.wiring import chainlink, game
     from legends.workers import wakeup
 
@@ -45,4 +45,5 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     game.init_app(app)
     pages.init_app(app)
     api.init_app(app)
+    admin.init_app(app)
     return app

@@ -13,7 +13,6 @@ from flask import Flask
 
 from chain.errors import ChainError
 from legends.config import ConfigurationError
-from legends.realtime import emit_through_queue
 from legends.realtime.commands import realtime_group, serve
 
 
@@ -166,74 +165,6 @@ def quests_load(ctx: click.Context, paths: tuple[str, ...]) -> None:
         raise CliError(str(exc)) from None
 
 
-# -- workers ---------------------------------------------------------------------------
-@cli.command()
-@click.pass_context
-@friendly
-def indexer(ctx: click.Context) -> None:
-    """Verify quests as blocks arrive (the indexer process); Ctrl-C stops it."""
-    from legends.workers.threads import run_in_foreground
-    from legends.workers.verification import run_until_stopped
-
-    app = make_app(ctx)
-    emit_through_queue(app)  # live events go out through Redis: no socket is served here
-    run_in_foreground(app, run_until_stopped, "indexer", click.echo)
-
-
-@cli.command()
-@click.option("--once", is_flag=True, help="Run one cycle (settle, plan, send) and exit.")
-@click.pass_context
-@friendly
-def worker(ctx: click.Context, once: bool) -> None:
-    """Mint granted shards and SAHARA in batches (the reward worker process); Ctrl-C stops it.
-
-    One worker mints per database (a lock on the database enforces it): while this process
-    runs, the worker inside `legends up` stands by, and takes over when this one stops."""
-
-    from legends.workers.rewards import build_worker, run_worker
-    from legends.workers.threads import run_in_foreground
-
-    app = make_app(ctx)
-    emit_through_queue(app)
-    if once:
-        from legends.workers.locks import AlreadyRunning, only_one
-        from legends.workers.rewards import ROLE
-
-        try:
-            with only_one(app.extensions["legends.db"].engine, ROLE):
-                cycle = build_worker(app).run_once()
-        except AlreadyRunning as exc:
-            raise CliError(str(exc)) from None
-        click.echo(f"reward worker: {cycle.planned} planned, {cycle.sent} sent, "
-                   f"{cycle.confirmed} confirmed, {cycle.deferred} deferred")
-        for error in cycle.errors:
-            click.echo(f"  {error}", err=True)
-        return
-    run_in_foreground(app, run_worker, "reward worker", click.echo)
-
-
-@cli.command()
-@click.option("--once", is_flag=True, help="Run one tick (review, purse, council) and exit.")
-@click.pass_context
-@friendly
-def caretaker(ctx: click.Context, once: bool) -> None:
-    """Review caravan labels, refill its purse and keep a proposal open; Ctrl-C stops it.
-
-    One caretaker tends a database (a lock enforces it): the one inside `legends up` stands
-    by while this process runs."""
-    from legends.workers.caretaker import build_caretaker, run_caretaker
-    from legends.workers.threads import run_in_foreground
-
-    app = make_app(ctx)
-    emit_through_queue(app)
-    if not once:
-        return run_in_foreground(app, run_caretaker, "caretaker", click.echo)
-    steps = build_caretaker(app).tick()
-    for step in steps:
-        click.echo(f"caretaker: {step}")
-    click.echo(f"caretaker: {len(steps)} steps" if steps else "caretaker: the world is in order")
-
-
 # -- everything ------------------------------------------------------------------------
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -263,6 +194,7 @@ def up(ctx: click.Context, host: str, port: int) -> None:
             click.echo(f"devnet started at {node.config.url}")
         migrate.upgrade(app.extensions["legends.db"].url)
         click.echo("database migrated")
+        click.echo(seed_admins(app))
         with app.app_context():
             deploy_suite(click.echo)
         stop_background = start_background(app)
@@ -288,9 +220,14 @@ def _interrupt(*_: object) -> None:
     raise KeyboardInterrupt
 
 
-cli.add_command(realtime_group)
-cli.add_command(serve)
-
-
 def main() -> None:
     cli(prog_name="legends")
+
+
+# The rooms' own commands (they import make_app and friendly from here).
+from legends.admin.cli import admins, seed_admins  # noqa: E402
+from legends.scheduler.cli import scheduler  # noqa: E402
+from legends.workers.cli import caretaker, indexer, worker  # noqa: E402
+
+for _command in (indexer, worker, caretaker, realtime_group, serve, admins, scheduler):
+    cli.add_command(_command)

@@ -85,6 +85,7 @@ class Config:
     RATE_LIMIT_FAUCET_WALLET: str = "10/hour"  # faucet claims per wallet (besides the contract's cooldown)
     RATE_LIMIT_PREFIX: str = "legends:limits"  # the limiter's key prefix in Redis
     LEADERBOARD_PREFIX: str = "legends:leaderboard"  # Redis key prefix
+    SCHEDULER_RECONCILE_SECONDS: int = 10  # how often admins' edits become scheduler jobs
 
     # -- live updates (legends.realtime)
     REALTIME_ORIGINS: str | None = None  # comma-separated; None: PUBLIC_URL's origin, never "*"

@@ -34,9 +34,12 @@ def current_revision(conn: Connection) -> str | None:
 def all_metadata() -> list[MetaData]:
     """Every package's table metadata, for Alembic."""
     from chain.store import ChainBase
+    from legends.admin import store as admin_store  # noqa: F401  (registers its tables)
     from legends.auth import store as auth_store  # noqa: F401  (registers its tables)
     from legends.realtime import store as realtime_store  # noqa: F401  (registers its tables)
+    from legends.scheduler import store as scheduler_store  # noqa: F401  (registers its tables)
     from nft import store as reward_store  # noqa: F401  (registers its tables)
+    from quests import campaign_store  # noqa: F401  (registers its tables)
     from quests import store as quest_store  # noqa: F401  (registers its tables)
     from quests.orm import Base
 

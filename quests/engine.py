@@ -20,6 +20,7 @@ from quests.objectives import (
 from quests.objectives.composite import parts_progress
 from quests.progress import (
     QuestProgress,
+    Standing,
     Status,
     new_progress,
     period_key,
@@ -51,12 +52,14 @@ def refresh(
     now: datetime,
     last_completed_at: datetime | None = None,
     regions: tuple[Region, ...] = REGIONS,
+    campaign: Standing | None = None,
 ) -> QuestProgress:
     """The record to use now: a fresh one when the period changed (daily/weekly reset),
     unlocked or locked again according to ``standing``."""
     if progress is None or progress.period != period_key(quest.recurrence, now):
         progress = new_progress(quest, now)
-    gate = standing(quest, completed=completed, now=now, last_completed_at=last_completed_at, regions=regions)
+    gate = standing(quest, completed=completed, now=now, last_completed_at=last_completed_at,
+                    regions=regions, campaign=campaign)
     if progress.status is Status.LOCKED and gate.open:
         return transition(progress, Status.AVAILABLE, now)
     if progress.status is Status.AVAILABLE and not gate.open:

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from quests.campaign_store import calendar_of
+from quests.campaigns import Calendar
 from quests.definitions import Catalog, Quest
 from quests.engine import Step, advance, refresh
 from quests.evidence import ChainEvent, Evidence, ReferralActivated
@@ -52,7 +54,18 @@ class Journey:
         self.now, self.sink = now, sink
         self.wallet = Wallet(player.address)
         self._completed: dict[str, datetime] | None = None
+        self._calendar: Calendar | None = None
         self._blocks: dict[str, int] = {}
+
+    @property
+    def calendar(self) -> Calendar:
+        if self._calendar is None:
+            self._calendar = calendar_of(self.session)
+        return self._calendar
+
+    def campaign_gate(self, quest: Quest) -> Standing | None:
+        """The campaign calendar's word on the quest now (None: it is in no campaign)."""
+        return self.calendar.gate(quest.id, self.now)
 
     @property
     def completed(self) -> dict[str, datetime]:
@@ -77,7 +90,8 @@ class Journey:
 
     def standing(self, quest: Quest) -> Standing:
         return standing(quest, completed=set(self.completed), now=self.now,
-                        last_completed_at=self.completed.get(quest.id), titles=self.catalog.titles)
+                        last_completed_at=self.completed.get(quest.id),
+                        campaign=self.campaign_gate(quest), titles=self.catalog.titles)
 
     def record(self, quest: Quest, period: str, *, lock: bool = False) -> QuestRecord | None:
         query = select(QuestRecord).where(QuestRecord.player_id == self.player.id,
@@ -89,7 +103,8 @@ class Journey:
         """The stored record of the current period (or None) and the progress to use now."""
         row = self.record(quest, period_key(quest.recurrence, self.now), lock=lock)
         progress = refresh(quest, row.to_progress() if row else None, completed=set(self.completed),
-                           now=self.now, last_completed_at=self.completed.get(quest.id))
+                           now=self.now, last_completed_at=self.completed.get(quest.id),
+                           campaign=self.campaign_gate(quest))
         return row, progress
 
     def save(self, quest: Quest, row: QuestRecord | None, progress: QuestProgress) -> QuestRecord:
@@ -109,6 +124,8 @@ class Journey:
         """Feed off-chain evidence (an answer, a reading, a check-in, a referral) to the
         current record; an available quest starts by itself."""
         row, progress = self.current(quest, lock=True)
+        if not self.calendar.counts(quest.id, self.now):
+            return Step(progress, note="outside the campaign's window"), []
         step = advance(quest, progress, evidence, self.wallet, self.now)
         if step.progress == progress:
             return step, []
@@ -151,6 +168,8 @@ class Journey:
             return []  # the completion row is the truth, even without a record
         if row is not None and self._seen(quest, row.period, event):
             return []
+        if not self.calendar.counts(quest.id, event.at):
+            return []  # outside every window of the quest's campaigns
         step = advance(quest, progress, event, self.wallet, self.now)
         if step.progress == progress:
             return []

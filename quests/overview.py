@@ -50,7 +50,8 @@ class Board:
             return new_progress(quest, self.now), Standing(False, SIGN_IN), None
         row = self.rows.get((quest.id, period_key(quest.recurrence, self.now)))
         progress = refresh(quest, row.to_progress() if row else None, completed=self.completed,
-                           now=self.now, last_completed_at=self.journey.completed.get(quest.id))
+                           now=self.now, last_completed_at=self.journey.completed.get(quest.id),
+                           campaign=self.journey.campaign_gate(quest))
         return progress, self.journey.standing(quest), row
 
     def card(self, quest: Quest) -> dict[str, Any]:

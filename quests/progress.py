@@ -166,12 +166,14 @@ def standing(
     now: datetime,
     last_completed_at: datetime | None = None,
     regions: tuple[Region, ...] = REGIONS,
+    campaign: Standing | None = None,
     titles: Mapping[str, str] | None = None,
 ) -> Standing:
     """Region unlocked, prerequisites completed, inside the window, not cooling down?
 
-    ``completed`` holds every quest id the player has ever completed; ``titles`` (quest id ->
-    title), when given, names the missing quests as the player knows them.
+    ``completed`` holds every quest id the player has ever completed; ``campaign`` is what
+    the campaign calendar says about the quest (None: it is in no campaign); ``titles``
+    (quest id -> title), when given, names the missing quests as the player knows them.
     """
     def names(ids: list[str]) -> str:
         return " and ".join(f"“{titles[i]}”" if titles and i in titles else i for i in ids)
@@ -187,6 +189,8 @@ def standing(
         return Standing(False, f"opens at {_show(quest.available_from)}", quest.available_from)
     if quest.available_until is not None and now >= quest.available_until:
         return Standing(False, f"closed at {_show(quest.available_until)}")
+    if campaign is not None and not campaign.open:
+        return campaign
     if last_completed_at is not None and quest.cooldown:
         ready = last_completed_at + quest.cooldown
         if now < ready:

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from legends.api import (  # noqa: F401
         agents,
         auth,
+        campaigns,
         chain,
         docs,
         faucet,

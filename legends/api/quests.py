@@ -34,6 +34,7 @@ from legends.wiring.game import now
 from legends.wiring.state_readings import get_reader
 from legends.wiring.transactions import NotYourTransaction, UnknownTransaction, read_facts
 from quests import service
+from quests.campaign_service import quest_campaigns
 from quests.orm import Player
 from quests.overview import quest_detail, quest_list
 
@@ -84,7 +85,9 @@ def quest_show(path: QuestPath):  # type: ignore[no-untyped-def]
     with game_transaction() as db:
         if who is not None:
             sync_rewarded(db, at, player_id=who.id)
-        return reply(QuestDetail, quest_detail(db, who, path.quest_id, at))
+        detail = quest_detail(db, who, path.quest_id, at)
+        detail.update(quest_campaigns(db, who.id if who else None, path.quest_id, detail["period"], at))
+        return reply(QuestDetail, detail)
 
 
 @operation(api.post, "/quests/<quest_id>/accept", ok={200: QuestAction}, errors=(*ACTION_ERRORS, 503),

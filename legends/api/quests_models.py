@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from legends.api.campaigns_models import PublicCampaign
 from legends.api.contract import Reply
 from legends.api.shared_models import Address, Moment
 from quests.definitions import QUEST_ID
@@ -82,6 +83,9 @@ class QuestDetail(QuestCard):
     objectives: list[ObjectiveLine]
     completed_at: Moment | None
     rewarded_at: Moment | None
+    campaigns: list[PublicCampaign] = Field(default_factory=list, description="The quest's campaigns")
+    reward_withheld: str | None = Field(None, description="Why this completion was not rewarded")
+    reward_note: str | None = Field(None, description="Why a completion now would not be rewarded")
 
 
 class QuestList(Reply):

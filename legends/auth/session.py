@@ -100,9 +100,12 @@ def require_admin() -> Player:
 
 
 def is_admin(address: str) -> bool:
-    """Whether ``address`` is one of the configured admin wallets (ADMIN_ADDRESSES)."""
-    raw = current_app.config.get("ADMIN_ADDRESSES") or ""
-    return address.lower() in {a.strip().lower() for a in raw.split(",") if a.strip()}
+    """Whether ``address`` holds the admin role (granted, or seeded from ADMIN_ADDRESSES
+    and never revoked; see ``legends.admin.roles``)."""
+    from legends.admin.roles import configured, holds_role
+
+    with get_db().sessions() as db:
+        return holds_role(db, address, configured(current_app.config.get("ADMIN_ADDRESSES")))
 
 
 def deployment_chain_id() -> int:

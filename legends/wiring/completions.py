@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from legends.wiring.campaigns import admitted_grants
 from legends.wiring.leaderboards import RedisLeaderboard
 from nft.batching import paid_in_full
 from nft.ledger import Grant, grants_for_completion
@@ -35,7 +36,7 @@ class LegendsSink:
         self.mirror = mirror
 
     def completed(self, session: Session, completion: Completion) -> None:
-        records = record_grants(session, grants_of(completion))
+        records = record_grants(session, admitted_grants(session, completion, grants_of(completion)))
         if self.mirror is not None:
             self.mirror.mirror(session, completion.player_id, completion.completed_at)
         queue_event(session, completion.player, "quest.completed", {

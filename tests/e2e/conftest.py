@@ -186,3 +186,25 @@ def page(browser, game, request):
         print(f"\n{page.url} said: {said}\nconsole: {logs[-12:]}")
     context.close()
     assert not problems, problems
+
+
+@pytest.fixture
+def serve():
+    """``serve(app)`` runs an app of the test's own (the admin test's, on a frozen clock) on
+    127.0.0.1 at the port of its PUBLIC_URL; returns that URL."""
+    from urllib.parse import urlparse
+
+    from werkzeug.serving import make_server
+
+    servers = []
+
+    def start(app):  # type: ignore[no-untyped-def]
+        port = urlparse(app.config["PUBLIC_URL"]).port
+        server = make_server("127.0.0.1", port, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return app.config["PUBLIC_URL"]
+
+    yield start
+    for server in servers:
+        server.shutdown()
