@@ -142,15 +142,9 @@ class QuestEvidence(Base):
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
-class QuestInbox(Base):
-    """A suite log of a signed-in player, kept whatever their quests' state: a quest that
-    opens later counts the logs of blocks from its opening block on (see docs/world.md)."""
+class KeptLog:
+    """The columns of a suite log kept for later judging (the inbox and the wayside)."""
 
-    __tablename__ = "quest_inbox"
-    __table_args__ = (UniqueConstraint("player_id", "tx_hash", "log_index"),)
-
-    id: Mapped[intpk]
-    player_id: Mapped[int] = mapped_column(ForeignKey("player.id"))
     contract: Mapped[str] = mapped_column(String(64))
     event: Mapped[str] = mapped_column(String(64))
     tx_hash: Mapped[str] = mapped_column(tx_hash)
@@ -161,7 +155,18 @@ class QuestInbox(Base):
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
-class WaysideLog(Base):
+class QuestInbox(KeptLog, Base):
+    """A suite log of a signed-in player, kept whatever their quests' state: a quest that
+    opens later counts the logs of blocks from its opening block on (see docs/world.md)."""
+
+    __tablename__ = "quest_inbox"
+    __table_args__ = (UniqueConstraint("player_id", "tx_hash", "log_index"),)
+
+    id: Mapped[intpk]
+    player_id: Mapped[int] = mapped_column(ForeignKey("player.id"))
+
+
+class WaysideLog(KeptLog, Base):
     """A suite log of a wallet that has not signed in yet, kept on the wayside: its first
     sign-in moves it into the new player's inbox and judges it (docs/world.md). ``address``
     is lowercase; the unique (address, tx, log) index also answers the sign-in's read."""
@@ -171,14 +176,6 @@ class WaysideLog(Base):
 
     id: Mapped[intpk]
     address: Mapped[str] = mapped_column(String(42))
-    contract: Mapped[str] = mapped_column(String(64))
-    event: Mapped[str] = mapped_column(String(64))
-    tx_hash: Mapped[str] = mapped_column(tx_hash)
-    log_index: Mapped[int] = mapped_column(Integer)
-    block_number: Mapped[int] = mapped_column(BigInteger, index=True)  # reorgs forget by block
-    block_time: Mapped[datetime] = mapped_column(UtcDateTime())
-    args: Mapped[dict[str, Any]] = mapped_column(JSON)
-    seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class QuestCompletion(Base):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from chain.bindings import Suite
 from chain.errors import ContractRevert
@@ -114,28 +115,27 @@ class Patrons:
     def _license(self, agent: int) -> list[str]:
         if not worth_licensing(int(self.suite.agents.call("agentInfo", agent)[1])):
             return []
-        done = []
-        for patron in self.cast.patrons[:LICENSING_PATRONS]:
-            try:
-                self._provision(patron)
-                self.suite.agents.transact(patron, "licenseAgent", agent)
-                done.append(f"a patron licensed agent {agent}")
-            except ContractRevert as exc:
-                log.info("patron could not license agent %s: %s", agent, exc.error)
-        return done
+        return self._each_patron(LICENSING_PATRONS, self.suite.agents, "licenseAgent", agent,
+                                 f"license agent {agent}", f"a patron licensed agent {agent}")
 
     def _buy(self, listing: int) -> list[str]:
         _seller, _kind, active, _ref, price, _uri = self.suite.market.call("listings", listing)
         if not active or not worth_buying(int(price)):
             return []
+        return self._each_patron(BUYING_PATRONS, self.suite.market, "buy", listing,
+                                 f"buy listing {listing}", f"a patron bought listing {listing}")
+
+    def _each_patron(self, count: int, contract: Any, method: str, target: int, what: str,
+                     did: str) -> list[str]:
+        """The first ``count`` patrons each try ``method(target)``; a revert is logged."""
         done = []
-        for patron in self.cast.patrons[:BUYING_PATRONS]:
+        for patron in self.cast.patrons[:count]:
             try:
                 self._provision(patron)
-                self.suite.market.transact(patron, "buy", listing)
-                done.append(f"a patron bought listing {listing}")
+                contract.transact(patron, method, target)
+                done.append(did)
             except ContractRevert as exc:
-                log.info("patron could not buy listing %s: %s", listing, exc.error)
+                log.info("patron could not %s: %s", what, exc.error)
         return done
 
     def _motion(self) -> list[str]:
