@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chain.redact import redact_url
+
 
 class ChainError(Exception):
     """Base class of every error raised by the chain package."""
@@ -18,8 +20,9 @@ class RpcUnavailable(ChainError):
     """The JSON-RPC endpoint did not answer (refused, timed out, DNS...)."""
 
     def __init__(self, url: str, detail: str) -> None:
-        super().__init__(f"chain RPC {url} is unreachable: {detail}")
-        self.url = url
+        # The URL may carry credentials: only its redacted form is ever shown.
+        self.url = redact_url(url)
+        super().__init__(f"chain RPC {self.url} is unreachable: {detail}")
 
 
 class RpcError(ChainError):

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from chain.errors import ChainError
+from chain.redact import redact_text
 from legends.auth.players import SignInError
 from legends.wiring.agents import NotLicensed, UnknownAgent
 from legends.wiring.faucet import FaucetRefused
@@ -138,7 +139,9 @@ def invalid_input(exc: ValidationError) -> Response:
 
 
 def _answer(error: ApiError) -> Response:
-    response = jsonify(error.body())
+    body = error.body()
+    body["error"] = redact_text(str(body["error"]))  # an RPC URL's credentials never leave
+    response = jsonify(body)
     response.status_code = error.status
     response.headers.update(error.headers)
     return response

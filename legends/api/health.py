@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 
 from chain.errors import ChainError
+from chain.redact import redact_text
 from chain.store import SqlManifestStore
 from legends.db import get_db
 from legends.realtime import get_realtime
@@ -21,7 +22,7 @@ def chain_status() -> dict[str, object]:
         rpc = link.rpc
         chain_id, block = rpc.chain_id(), rpc.block_number()
     except ChainError as exc:
-        return {"ok": False, "network": link.network, "error": str(exc)}
+        return {"ok": False, "network": link.network, "error": redact_text(str(exc))}
     status: dict[str, object] = {"ok": True, "network": link.network, "chain_id": chain_id,
                                  "block": block}
     try:

@@ -4,23 +4,22 @@ Content-Security-Policy that holds because no page has an inline script or handl
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
-
 from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
+from legends.auth.forgery import origin_of
 from legends.wiring.chainlink import get_chain
 
 bp = Blueprint("pages", __name__)
 
 
 def browser_rpc_url() -> str:
-    """The JSON-RPC URL the player's browser talks to (BROWSER_RPC_URL, else the app's)."""
-    return current_app.config.get("BROWSER_RPC_URL") or get_chain().rpc_url
+    """The JSON-RPC URL the player's browser talks to: BROWSER_RPC_URL (public by
+    definition), else the app's own without its credentials (a loopback devnet has none)."""
+    return current_app.config.get("BROWSER_RPC_URL") or get_chain().shown_url
 
 
 def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    return origin_of(url) or ""
 
 
 def policy() -> str:

@@ -16,6 +16,7 @@ from chain.deploy import Manifest, SuiteParams
 from chain.devnet import Devnet, DevnetConfig
 from chain.errors import ConfigError
 from chain.port import ChainPort
+from chain.redact import redact_logs, redact_url, remember
 from chain.rpc import JsonRpcChain
 from chain.store import SqlManifestStore
 from chain.txmanager import TxManager
@@ -37,6 +38,11 @@ class ChainLink:
         self._lock = threading.Lock()
         self._tx: TxManager | None = None
         self._signers: Signers | None = None
+
+    @property
+    def shown_url(self) -> str:
+        """The RPC URL as pages, answers and logs may show it (credentials hidden)."""
+        return redact_url(self.rpc_url)
 
     @property
     def rpc(self) -> ChainPort:
@@ -89,7 +95,11 @@ def build_chain_link(config: Config, instance_path: str, env: dict[str, str]) ->
 
 
 def init_app(app: Flask, config: Config, env: dict[str, str]) -> None:
-    app.extensions["legends.chain"] = build_chain_link(config, app.instance_path, env)
+    link = build_chain_link(config, app.instance_path, env)
+    for url in (link.rpc_url, config.BROWSER_RPC_URL, config.DATABASE_URL, config.REDIS_URL):
+        remember(url)  # their secrets never reach a log line, even without their URL
+    redact_logs()
+    app.extensions["legends.chain"] = link
 
 
 def get_chain() -> ChainLink:

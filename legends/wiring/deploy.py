@@ -15,7 +15,7 @@ from legends.wiring.chainlink import get_chain
 def deploy_suite(say: Callable[[str], None] = print) -> Manifest:
     link = get_chain()
     store = SqlManifestStore(get_db().sessions)
-    say(f"deploying the suite to {link.rpc_url} (chain {link.tx.chain_id})")
+    say(f"deploying the suite to {link.shown_url} (chain {link.tx.chain_id})")
     manifest, _ = deploy_contracts(link.tx, link.signers, store, link.params(), say)
     from legends.wiring.catalog import load_quests
 

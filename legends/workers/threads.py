@@ -40,7 +40,7 @@ def run_in_foreground(app: Flask, loop: Loop, name: str, say: Say) -> None:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    say(f"{name} on {app.extensions['legends.chain'].rpc_url} (Ctrl-C stops it)")
+    say(f"{name} on {app.extensions['legends.chain'].shown_url} (Ctrl-C stops it)")
     thread = threading.Thread(target=loop, args=(app, stop, say), name=f"legends-{name}")
     thread.start()
     try:
