@@ -163,6 +163,11 @@ class SqlManifestStore:
                 r.name: ManifestEntry(r.name, r.address, r.code_hash, r.block) for r in rows
             })
 
+    def chain_ids(self) -> list[int]:
+        """The chains this database holds a deployment for (usually exactly one)."""
+        with self.sessions() as session:
+            return sorted(session.scalars(select(Deployment.chain_id).distinct()))
+
     def save(self, manifest: Manifest) -> None:
         with self.sessions.begin() as session:
             existing = {

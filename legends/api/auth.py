@@ -7,6 +7,7 @@ from flask import current_app, session
 from legends.api import api, limits
 from legends.api.auth_models import Me, Nonce, SignedIn, SignedOut, Verify
 from legends.api.contract import operation, player, reply
+from legends.api.errors import chain_call
 from legends.auth.players import STATEMENT, Deployment, SignInError, issue_nonce, now_utc, sign_in
 from legends.auth.session import deployment_chain_id, end_session, is_admin, open_session, start_cookie
 from legends.db import get_db
@@ -15,7 +16,9 @@ NONCES_KEPT = 4  # nonces one browser session may have asked for at once (a few 
 
 
 def this_deployment() -> Deployment:
-    return Deployment.from_public_url(current_app.config["PUBLIC_URL"], deployment_chain_id())
+    with chain_call("tell which chain sign-in messages name (set CHAIN_ID to sign in while the node is down)"):
+        chain_id = deployment_chain_id()
+    return Deployment.from_public_url(current_app.config["PUBLIC_URL"], chain_id)
 
 
 @operation(api.get, "/auth/nonce", ok={200: Nonce}, errors=(429, 503), tag="auth")
@@ -36,7 +39,7 @@ def auth_nonce():  # type: ignore[no-untyped-def]
     return reply(Nonce, body)
 
 
-@operation(api.post, "/auth/verify", ok={200: SignedIn, 201: SignedIn}, errors=(400, 401, 429), tag="auth")
+@operation(api.post, "/auth/verify", ok={200: SignedIn, 201: SignedIn}, errors=(400, 401, 429, 503), tag="auth")
 def auth_verify(body: Verify):  # type: ignore[no-untyped-def]
     """Sign in with a signed EIP-4361 message
 

@@ -109,8 +109,14 @@ def is_admin(address: str) -> bool:
 
 
 def deployment_chain_id() -> int:
-    """The chain id sign-in messages must name: the devnet's, or CHAIN_ID off the devnet."""
+    """The chain id sign-in messages must name: the devnet's, or CHAIN_ID off the devnet, or
+    the chain the deployment manifest records; only without either is the node asked (once).
+    So issuing a nonce and an EOA's sign-in never wait on the chain."""
     config = current_app.config
     if config.get("CHAIN_NETWORK") == "devnet":
         return int(config["DEVNET_CHAIN_ID"])
-    return int(config.get("CHAIN_ID") or current_app.extensions["legends.chain"].tx.chain_id)
+    if config.get("CHAIN_ID"):
+        return int(config["CHAIN_ID"])
+    from chain.store import SqlManifestStore
+
+    return current_app.extensions["legends.chain"].known_chain_id(SqlManifestStore(get_db().sessions))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
+from sqlalchemy.exc import SQLAlchemyError
 
 from chain import artifacts
 from chain.accounts import Signers, dev_signers, signers_from_env
@@ -38,6 +39,7 @@ class ChainLink:
         self._lock = threading.Lock()
         self._tx: TxManager | None = None
         self._signers: Signers | None = None
+        self._known_chain_id: int | None = None
 
     @property
     def shown_url(self) -> str:
@@ -65,6 +67,19 @@ class ChainLink:
             else:
                 self._signers = signers_from_env(self.env, self.instance_path)
         return self._signers
+
+    def known_chain_id(self, store: SqlManifestStore) -> int:
+        """The chain id without a round trip when the deployment names it: the one chain the
+        manifest records (what sign-in uses, so it keeps working with the node down); else
+        the node's, asked once without the signers. Raises ChainError if it cannot answer."""
+        if self._known_chain_id is None:
+            try:
+                recorded = store.chain_ids()
+            except SQLAlchemyError:  # not migrated yet: ask the node
+                recorded = []
+            self._known_chain_id = (recorded[0] if len(recorded) == 1
+                                    else JsonRpcChain(self.rpc_url, timeout=5.0).chain_id())
+        return self._known_chain_id
 
     def devnet(self) -> Devnet:
         if self.network != "devnet":
