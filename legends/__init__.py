@@ -17,7 +17,6 @@ FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
 def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     """Build the app. ``config`` is a mapping of overrides or a ready Config object."""
     cfg = config if isinstance(config, Config) else load_config(config)
-    cfg.validate()
     instance = cfg.INSTANCE_PATH
     from legends.api.contract import application
 
@@ -29,6 +28,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
         template_folder=str(FRONTEND / "templates"),
         static_folder=str(FRONTEND / "static"),
     )
+    cfg.validate(app.instance_path)  # key files live in the instance folder
     app.config.from_object(cfg)
     app.extensions["legends.config"] = cfg
     # The cookie lasts as long as the session's row (legends.auth.session).
@@ -39,7 +39,7 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     from legends.workers import wakeup
 
     db.init_app(app)
-    chainlink.init_app(app, cfg, cfg.chain_keys())
+    chainlink.init_app(app, cfg, cfg.chain_keys(app.instance_path))
     realtime.init_app(app, cfg)
     wakeup.init_app(app)
     game.init_app(app)

@@ -8,12 +8,15 @@ Production refuses to start with the default secret key or without a signer key.
 from __future__ import annotations
 
 import os
+import re
 import types
 import typing
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 DEFAULT_SECRET = "dev-only-secret-not-for-production"
+PRIVATE_KEY = re.compile(r"(?:0x)?[0-9a-fA-F]{64}")
 NETWORKS = ("devnet", "external")
 CHAIN_KEYS = ("CHAIN_SIGNER_KEY", "CHAIN_MINTER_KEY", "CHAIN_FAUCET_KEY", "CHAIN_ATTESTER_KEY",
               "CHAIN_VALIDATOR_POOL")
@@ -94,18 +97,41 @@ class Config:
     REALTIME_REPLAY_LIMIT: int = 1000  # the longest replay; a wider gap gets a resync
     REALTIME_CHANNEL: str = "legends-realtime"  # the Redis pub/sub channel of one deployment
 
-    def chain_keys(self) -> dict[str, str]:
+    def chain_keys(self, instance_path: str | Path | None = None) -> dict[str, str]:
         """The signer keys that are set, by setting name (what ``chain.accounts`` reads): the
-        environment reaches the chain only through this class."""
+        environment reaches the chain only through this class. Off the devnet a key not in
+        the environment is read from ``<instance>/keys/<setting in lower case>`` (the
+        environment wins), and every key must be a private key: a bad one, or a key file
+        others may read, is refused naming the setting (never showing the key)."""
         found = {name: getattr(self, name) for name in CHAIN_KEYS}
-        return {name: value for name, value in found.items() if value}
+        keys = {name: value for name, value in found.items() if value}
+        if self.CHAIN_NETWORK == "devnet":
+            return keys  # the devnet's roles come from its own accounts (chain.accounts)
+        folder = self.instance_folder(instance_path)
+        for name in CHAIN_KEYS[:4]:  # the last one is an address
+            if name not in keys and folder is not None:
+                from_file = read_key_file(name, folder / "keys" / name.lower())
+                if from_file:
+                    keys[name] = from_file
+            if name in keys and not PRIVATE_KEY.fullmatch(keys[name].strip()):
+                raise ConfigurationError(name, "not a signer key: a private key is 32 bytes "
+                                         "written as 64 hex digits (0x optional)")
+        return keys
 
-    def validate(self) -> None:
+    def instance_folder(self, default: str | Path | None = None) -> Path | None:
+        """INSTANCE_PATH, else ``default`` (the app's instance folder), else unknown."""
+        chosen = self.INSTANCE_PATH or default
+        return Path(chosen) if chosen else None
+
+    def validate(self, instance_path: str | Path | None = None) -> None:
+        """Refuse a configuration that cannot run; ``instance_path`` is the app's instance
+        folder when INSTANCE_PATH is unset (where key files are looked for)."""
         if self.CHAIN_NETWORK not in NETWORKS:
             raise ConfigurationError(
                 "CHAIN_NETWORK", f"unknown network {self.CHAIN_NETWORK!r} (known: {', '.join(NETWORKS)})")
         if self.CHAIN_NETWORK == "external" and not self.CHAIN_RPC_URL:
             raise ConfigurationError("CHAIN_RPC_URL", "required when CHAIN_NETWORK=external")
+        self.chain_keys(instance_path)
 
 
 class DevelopmentConfig(Config):
@@ -123,8 +149,8 @@ class ProductionConfig(Config):
     CHAIN_NETWORK = "external"
     SESSION_COOKIE_SECURE = True
 
-    def validate(self) -> None:
-        super().validate()
+    def validate(self, instance_path: str | Path | None = None) -> None:
+        super().validate(instance_path)
         if not self.SECRET_KEY or self.SECRET_KEY == DEFAULT_SECRET or len(self.SECRET_KEY) < 32:
             raise ConfigurationError("SECRET_KEY", "set a random secret of at least 32 characters")
         if not has_entropy(self.SECRET_KEY):
@@ -134,8 +160,34 @@ class ProductionConfig(Config):
         if self.CHAIN_NETWORK == "devnet":
             raise ConfigurationError("CHAIN_NETWORK", "production cannot run on the devnet (its keys "
                                      "come from a public mnemonic): use CHAIN_NETWORK=external")
-        if not self.CHAIN_SIGNER_KEY:
-            raise ConfigurationError("CHAIN_SIGNER_KEY", "production needs a signer key")
+        if "CHAIN_SIGNER_KEY" not in self.chain_keys(instance_path):
+            folder = self.instance_folder(instance_path) or Path("instance")
+            raise ConfigurationError("CHAIN_SIGNER_KEY", "production needs a signer key: set it in "
+                                     f"the environment or in {folder / 'keys' / 'chain_signer_key'} (mode 600)")
+
+
+def read_key_file(setting: str, path: Path) -> str | None:
+    """The key in ``path``, or None without the file. The file must be the app user's alone
+    (like ssh's private keys): one that group or others may read is refused, as is one the
+    app cannot read; the message names the setting and the file, never the key."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigurationError(setting, f"cannot reach {path}: {exc.strerror}") from None
+    if not path.is_file():
+        raise ConfigurationError(setting, f"{path} is not a file")
+    if info.st_mode & 0o077:
+        raise ConfigurationError(setting, f"{path} may be read by other users (mode "
+                                 f"{info.st_mode & 0o777:o}): chmod 600 it")
+    try:
+        return path.read_text(encoding="ascii").strip() or None
+    except PermissionError:
+        raise ConfigurationError(setting, f"cannot read {path}: permission denied (the app's user "
+                                 "must own it, mode 600)") from None
+    except (OSError, UnicodeDecodeError):
+        raise ConfigurationError(setting, f"{path} is not a key file (one hex private key)") from None
 
 
 CLASSES: dict[str, type[Config]] = {
