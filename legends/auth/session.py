@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app, session
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from legends.api.errors import Forbidden, Unauthorized
@@ -57,6 +57,16 @@ def end_session(now: datetime) -> None:
             db.execute(update(SignInSession)
                        .where(SignInSession.token_hash == _digest(token), SignInSession.ended_at.is_(None))
                        .values(ended_at=now))
+
+
+def purge_sessions(db: Session, keep: timedelta, now: datetime | None = None) -> int:
+    """Delete sessions that expired or ended more than ``keep`` ago (no cookie can use them
+    any more); returns how many. ``now`` is the wall clock by default, the clock
+    :func:`current_player` judges sessions by. The scheduler's housekeeping calls it."""
+    before = (now or datetime.now(timezone.utc)) - keep
+    result = db.execute(delete(SignInSession).where(
+        or_(SignInSession.expires_at < before, SignInSession.ended_at < before)))
+    return int(result.rowcount or 0)
 
 
 def current_player() -> Player | None:

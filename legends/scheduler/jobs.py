@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from legends.auth.players import purge_nonces
+from legends.auth.session import purge_sessions
 from legends.realtime import purge_events
 from legends.scheduler.broadcast import announce
 from legends.scheduler.store import JobRun
@@ -119,12 +120,15 @@ def reset_recurring(recurrence: str) -> None:
 
 def housekeeping() -> None:
     """Expired sign-in nonces (``legends.auth.players.purge_nonces``, an hour after expiry,
-    for the sign-in errors), the realtime event log past REALTIME_RETENTION_DAYS
-    (``legends.realtime.purge_events``), old run rows."""
+    for the sign-in errors), sign-in sessions an hour after they expired or ended
+    (``legends.auth.session.purge_sessions``), the realtime event log past
+    REALTIME_RETENTION_DAYS (``legends.realtime.purge_events``), old run rows."""
     with _work("housekeeping") as (db, now, detail):
         nonces = purge_nonces(db, now - NONCE_KEEP)
+        sessions = purge_sessions(db, NONCE_KEEP)  # by the wall clock sessions are judged by
         runs = db.execute(delete(JobRun).where(JobRun.ran_at < now - RUNS_KEEP))
-        detail.update(nonces=nonces, runs=runs.rowcount, realtime_events=purge_events(db, now))
+        detail.update(nonces=nonces, sessions=sessions, runs=runs.rowcount,
+                      realtime_events=purge_events(db, now))
 
 
 def reconcile() -> None:
