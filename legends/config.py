@@ -58,6 +58,7 @@ class Config:
     SESSION_COOKIE_SECURE: bool = False
     ALLOWED_ORIGINS: str | None = None  # comma-separated origins besides PUBLIC_URL's that may send changes
     SESSION_HOURS: float = 12.0  # a signed-in session ends after this long (or at logout)
+    TRUSTED_PROXIES: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto count
 
     # -- the chain
     CHAIN_NETWORK: str = "devnet"
@@ -131,6 +132,8 @@ class Config:
                 "CHAIN_NETWORK", f"unknown network {self.CHAIN_NETWORK!r} (known: {', '.join(NETWORKS)})")
         if self.CHAIN_NETWORK == "external" and not self.CHAIN_RPC_URL:
             raise ConfigurationError("CHAIN_RPC_URL", "required when CHAIN_NETWORK=external")
+        if not 0 <= int(self.TRUSTED_PROXIES) <= 10:
+            raise ConfigurationError("TRUSTED_PROXIES", "the number of proxies in front, 0 to 10")
         self.chain_keys(instance_path)
 
 

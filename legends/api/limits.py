@@ -14,6 +14,7 @@ import time
 from flask import Flask, current_app, request, session
 from flask_limiter import Limiter
 from limits import RateLimitItem, parse
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from legends.api.errors import TooManyRequests
 
@@ -30,6 +31,12 @@ LIMITS = {
 
 
 def init_app(app: Flask) -> None:
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        # Behind that many proxies the client is the address the nearest proxy saw, the
+        # hops-th from the right of X-Forwarded-For; whatever the client wrote left of it is
+        # ignored. Without proxies the header is anyone's to write, so it is never read.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     storage = app.config.get("REDIS_URL") or "memory://"
     app.extensions["legends.limiter"] = Limiter(
         key_func=client, app=app, storage_uri=storage, key_prefix=app.config["RATE_LIMIT_PREFIX"],
@@ -37,7 +44,8 @@ def init_app(app: Flask) -> None:
 
 
 def client() -> str:
-    """Who is asking, as far as the network says (the address the server sees)."""
+    """Who is asking: the address the server sees, or with TRUSTED_PROXIES the one the
+    nearest trusted proxy saw (werkzeug's ProxyFix, :func:`init_app`)."""
     return request.remote_addr or "unknown"
 
 
@@ -50,26 +58,33 @@ def _rate(kind: str) -> RateLimitItem:
     return parse(f"{raw}/minute" if isinstance(raw, int) else str(raw))
 
 
+def _ids(kind: str, key: str) -> tuple[str, str, str]:
+    """The storage key's parts. The strategy calls below bypass Flask-Limiter's own
+    ``key_prefix``, so RATE_LIMIT_PREFIX is named here: two deployments (or test runs)
+    sharing one Redis never count each other's hits."""
+    return str(current_app.config["RATE_LIMIT_PREFIX"]), kind, key
+
+
 def _refuse(kind: str, field: str | None, key: str) -> None:
     limiter: Limiter = current_app.extensions["legends.limiter"]
-    reset, _remaining = limiter.limiter.get_window_stats(_rate(kind), kind, key)
+    reset, _remaining = limiter.limiter.get_window_stats(_rate(kind), *_ids(kind, key))
     raise TooManyRequests(LIMITS[kind][1], field, math.ceil(max(reset - time.time(), 1)))
 
 
 def take(kind: str, key: str, field: str | None = None) -> None:
     """Count one request of ``kind`` for ``key``; 429 when it is one too many."""
     limiter: Limiter = current_app.extensions["legends.limiter"]
-    if not limiter.limiter.hit(_rate(kind), kind, key):
+    if not limiter.limiter.hit(_rate(kind), *_ids(kind, key)):
         _refuse(kind, field, key)
 
 
 def refuse_if_over(kind: str, key: str, field: str | None = None) -> None:
     """429 if ``key`` already used up ``kind`` (this request is not counted)."""
     limiter: Limiter = current_app.extensions["legends.limiter"]
-    if not limiter.limiter.test(_rate(kind), kind, key):
+    if not limiter.limiter.test(_rate(kind), *_ids(kind, key)):
         _refuse(kind, field, key)
 
 
 def charge(kind: str, key: str) -> None:
     """Count one (failed) request of ``kind`` for ``key`` without refusing this one."""
-    current_app.extensions["legends.limiter"].limiter.hit(_rate(kind), kind, key)
+    current_app.extensions["legends.limiter"].limiter.hit(_rate(kind), *_ids(kind, key))

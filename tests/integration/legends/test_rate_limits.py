@@ -80,3 +80,44 @@ def test_limits_live_in_redis_when_redis_url_is_set(make_app, redis_url):
     assert [one.test_client().get("/api/auth/nonce").status_code for _ in range(2)] == [200, 200]
     assert two.test_client().get("/api/auth/nonce").status_code == 200
     too_many(two.test_client().get("/api/auth/nonce"))  # the second process sees the first's hits
+
+
+def test_deployments_sharing_redis_do_not_share_counts(make_app, redis_url):
+    import uuid
+
+    apps = [make_app(REDIS_URL=redis_url, RATE_LIMIT_PREFIX=f"legends-test-{uuid.uuid4().hex[:8]}",
+                     RATE_LIMIT_NONCE="2/minute") for _ in range(2)]
+    first = apps[0].test_client()
+    assert [first.get("/api/auth/nonce").status_code for _ in range(2)] == [200, 200]
+    too_many(first.get("/api/auth/nonce"))
+    assert apps[1].test_client().get("/api/auth/nonce").status_code == 200
+
+
+def test_a_forged_forwarded_for_does_not_change_the_client_without_trusted_proxies(make_app):
+    client = make_app(RATE_LIMIT_NONCE="3/minute").test_client()
+    assert all(client.get("/api/auth/nonce").status_code == 200 for _ in range(3))
+    for forged in ("10.0.0.9", "10.0.0.10, 10.0.0.11", "203.0.113.7"):
+        too_many(client.get("/api/auth/nonce", headers={"X-Forwarded-For": forged}))
+
+
+def test_behind_one_trusted_proxy_the_client_is_the_address_the_proxy_saw(make_app):
+    client = make_app(RATE_LIMIT_NONCE="3/minute", TRUSTED_PROXIES=1).test_client()
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    def ask(forwarded: str):  # type: ignore[no-untyped-def]
+        return client.get("/api/auth/nonce", headers={"X-Forwarded-For": forwarded}, environ_base=proxy)
+
+    assert all(ask("198.51.100.4").status_code == 200 for _ in range(3))
+    too_many(ask("198.51.100.4"))
+    # what the client wrote left of the proxy's entry does not make it someone else
+    too_many(ask("203.0.113.7, 198.51.100.4"))
+    assert ask("198.51.100.5").status_code == 200  # another client behind the same proxy
+
+
+def test_trusted_proxies_must_be_a_small_count():
+    from legends.config import ConfigurationError, load_config
+
+    with pytest.raises(ConfigurationError, match="TRUSTED_PROXIES"):
+        load_config(env={"TRUSTED_PROXIES": "-1"}).validate()
+    with pytest.raises(ConfigurationError, match="TRUSTED_PROXIES"):
+        load_config(env={"TRUSTED_PROXIES": "two"})
