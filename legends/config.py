@@ -164,9 +164,9 @@ class ProductionConfig(Config):
             raise ConfigurationError("CHAIN_NETWORK", "production cannot run on the devnet (its keys "
                                      "come from a public mnemonic): use CHAIN_NETWORK=external")
         if "CHAIN_SIGNER_KEY" not in self.chain_keys(instance_path):
-            folder = self.instance_folder(instance_path) or Path("instance")
+            path = (self.instance_folder(instance_path) or Path("instance")) / "keys" / "chain_signer_key"
             raise ConfigurationError("CHAIN_SIGNER_KEY", "production needs a signer key: set it in "
-                                     f"the environment or in {folder / 'keys' / 'chain_signer_key'} (mode 600)")
+                                     f"the environment or in {path} (mode 600)")
 
 
 def read_key_file(setting: str, path: Path) -> str | None:

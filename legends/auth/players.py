@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from legends.auth.siwe import SiweMessage, SiweVerificationError, parse_message, verify
+from legends.auth.siwe import ContractVerifier, SiweMessage, SiweVerificationError, parse_message, verify
 from legends.auth.siwe_grammar import SiweParseError
 from legends.auth.store import SignInNonce
 from quests.orm import Player
@@ -127,12 +127,15 @@ FIELD_OF_CODE = {
 
 def sign_in(session: Session, deployment: Deployment, message_text: str, signature: str,
             referral_code: str | None = None, now: datetime | None = None, *,
-            asked_nonces: Collection[str] | None = None) -> tuple[Player, bool]:
+            asked_nonces: Collection[str] | None = None,
+            contract_wallets: ContractVerifier | None = None) -> tuple[Player, bool]:
     """Verify a signed EIP-4361 message and return (player, created).
 
     ``asked_nonces`` are the nonces this browser session asked for (kept in its cookie): a
     message signed for a nonce another session asked for is refused, so a signed message
-    cannot be relayed into someone else's session."""
+    cannot be relayed into someone else's session. ``contract_wallets`` asks a smart-contract
+    wallet (EIP-1271) when the signature is not the address's own key; whatever it raises
+    (the chain is down) leaves the nonce unused."""
     now = now or now_utc()
     try:
         message: SiweMessage = parse_message(message_text)
@@ -144,7 +147,8 @@ def sign_in(session: Session, deployment: Deployment, message_text: str, signatu
     _check_uri(message, deployment)
     _check_times(message, now)
     try:
-        verify(message, signature, domain=deployment.domain, chain_id=deployment.chain_id, now=now)
+        verify(message, signature, domain=deployment.domain, chain_id=deployment.chain_id, now=now,
+               contract_verifier=contract_wallets)
     except SiweVerificationError as exc:
         field = FIELD_OF_CODE.get(exc.code, exc.field or "message")
         raise SignInError(str(exc), field, 401 if exc.code != "malformed" else 400) from None

@@ -7,7 +7,8 @@ Design notes:
 * EOA signatures are verified locally (EIP-191 ``personal_sign`` recovery).
   Smart-contract wallets (EIP-1271) need an on-chain ``isValidSignature``
   call, so verification accepts an optional ``contract_verifier`` callback
-  instead of talking to a node itself.
+  instead of talking to a node itself (the app passes one that calls
+  ``chain.wallets.is_valid_signature`` through the chain port).
 """
 
 from __future__ import annotations

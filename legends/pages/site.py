@@ -4,6 +4,7 @@ Content-Security-Policy that holds because no page has an inline script or handl
 from __future__ import annotations
 
 from typing import Any
+
 from flask import Blueprint, Response, current_app, render_template, send_from_directory
 
 from legends.auth.forgery import origin_of

@@ -40,6 +40,7 @@ class ChainLink:
         self._tx: TxManager | None = None
         self._signers: Signers | None = None
         self._known_chain_id: int | None = None
+        self._reader: JsonRpcChain | None = None
 
     @property
     def shown_url(self) -> str:
@@ -60,6 +61,15 @@ class ChainLink:
             return self._tx
 
     @property
+    def reader(self) -> ChainPort:
+        """A port for reads that need no signer key (sign-in's contract wallets, the chain id),
+        with a short timeout: a request waiting on it holds a player's sign-in."""
+        with self._lock:
+            if self._reader is None:
+                self._reader = JsonRpcChain(self.rpc_url, timeout=5.0)
+            return self._reader
+
+    @property
     def signers(self) -> Signers:
         if self._signers is None:
             if self.network == "devnet":
@@ -78,7 +88,7 @@ class ChainLink:
             except SQLAlchemyError:  # not migrated yet: ask the node
                 recorded = []
             self._known_chain_id = (recorded[0] if len(recorded) == 1
-                                    else JsonRpcChain(self.rpc_url, timeout=5.0).chain_id())
+                                    else self.reader.chain_id())
         return self._known_chain_id
 
     def devnet(self) -> Devnet:
