@@ -2,9 +2,12 @@
 
 The vectors are vendored unchanged (MIT, Spruce Systems) in
 tests/conformance/siwe/ so CI does not depend on anything outside the repo.
-None of the current verification vectors involves an EIP-1271 contract
-wallet, so they are all verified locally; the ``contract_verifier`` hook is
-covered by a stub in test_contract_verifier_is_consulted_for_non_eoa below.
+None of these verification vectors involves an EIP-1271 contract wallet, so
+they are all verified locally; the ``contract_verifier`` hook is covered by a
+stub in test_contract_verifier_is_consulted_for_non_eoa below. The other two
+files (negative message objects, contract-wallet messages) and the files'
+hashes are checked in test_siwe_vendored_vectors.py; EIP-1271 against a real
+wallet on the devnet in tests/integration/legends/test_sign_in_contract_wallets.py.
 """
 
 from __future__ import annotations
