@@ -112,7 +112,10 @@ def test_vectors_are_vendored_unchanged_files() -> None:
     names = sorted(p.name for p in VECTORS.iterdir())
     assert names == [
         "LICENSE-MIT",
+        "README.md",
+        "eip1271.json",
         "parsing_negative.json",
+        "parsing_negative_objects.json",
         "parsing_positive.json",
         "verification_negative.json",
         "verification_positive.json",
