@@ -82,7 +82,10 @@ def test_a_message_for_another_uri_is_refused(client):
     assert response.status_code == 401 and response.get_json()["field"] == "uri"
 
 
-def test_a_signature_by_another_key_is_refused(client):
+def test_a_signature_by_another_key_is_refused(make_app, devnet):
+    """Another key's signature could still be a contract wallet's (EIP-1271): the chain says
+    the address has no code, so it is refused."""
+    client = make_app(CHAIN_RPC_URL=devnet.config.url).test_client()
     body, _ = signed(client, signer=Account.create())
     response = client.post("/api/auth/verify", json=body)
     assert response.status_code == 401 and response.get_json()["field"] == "signature"

@@ -116,6 +116,11 @@ def test_with_the_chain_down_an_eoa_signs_in_and_a_contract_wallet_gets_503(make
         assert db.scalar(select(func.count()).select_from(Player).where(Player.address == wallet)) == 0
         nonce = db.scalar(select(SignInNonce).where(SignInNonce.nonce == nonce_of(body)))
         assert nonce is not None and nonce.used_at is None  # the nonce is still unused
+    # Another key's signature for an EOA cannot be told from a contract wallet's without the
+    # chain either: a 503 too, never a sign-in.
+    body, _ = signed(client, signer=Account.create())
+    assert client.post("/api/auth/verify", json=body).status_code == 503
+    assert client.get("/api/me").status_code == 401
 
 
 def nonce_of(body: dict[str, str]) -> str:
