@@ -106,7 +106,8 @@ class Devnet:
     def is_ours(self, pid: int) -> bool:
         """Whether ``pid`` runs anvil on this devnet's port (its command line says so)."""
         argv = command_line(pid)
-        if not argv or "anvil" not in Path(argv[0]).name:
+        # The binary itself, or a launcher running it (`node .bin/anvil`, `sh anvil`).
+        if not any("anvil" in Path(arg).name for arg in argv[:2]):
             return False
         port = str(self.config.port)
         return any(a == "--port" and b == port for a, b in zip(argv, argv[1:])) or (

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,9 @@ import sqlalchemy as sa
 
 from legends.workers.locks import _key, run_as_only_one
 
-ROLE = "caretaker"
+# Advisory locks are per database, not per schema: a role of its own keeps this test clear of
+# any other run's caretaker on the shared test database.
+ROLE = f"caretaker-test-{uuid.uuid4().hex[:8]}"
 LEGENDS = str(Path(sys.executable).with_name("legends"))
 
 
@@ -84,6 +87,8 @@ def test_a_holder_whose_connection_dies_stops_and_another_process_takes_over(pos
         wait_for(lambda: first.runs == 1)
         with Holder("second", postgres_url, log, standby=0.5) as second:
             wait_for(lambda: any("standing by" in line for line in second.said))
+            time.sleep(0.3)  # several checks: a live lock is never taken for lost
+            assert first.runs == 1 and second.runs == 0 and first.said == []
             [pid] = holder_pids(admin)
             terminate(admin, pid)
             wait_for(lambda: second.runs == 1)
@@ -100,6 +105,8 @@ def test_a_holder_that_lost_its_lock_takes_it_again(postgres_url):
     admin = sa.create_engine(postgres_url)
     with Holder("only", postgres_url, log, standby=0.05) as only:
         wait_for(lambda: only.runs == 1)
+        time.sleep(0.3)  # several checks: a live lock is never taken for lost
+        assert only.runs == 1 and only.said == []
         [pid] = holder_pids(admin)
         terminate(admin, pid)
         wait_for(lambda: only.runs == 2)
