@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from chain import artifacts
-from chain.accounts import Signers, dev_signers
+from chain.accounts import Signers
 from chain.bindings import Suite
 from chain.deploy import deploy_suite
 from chain.devnet import Devnet, DevnetConfig
+from chain.keyring import devnet_custody, instance_keyring
 from chain.rpc import JsonRpcChain
 from chain.store import MemoryManifestStore
 from chain.txmanager import TxManager
@@ -50,8 +51,10 @@ def devnet_suite(port: int | None = None) -> Iterator[tuple[TxManager, Suite, Si
         node.start()
         try:
             tx = TxManager(JsonRpcChain(node.config.url), artifacts.error_decoder())
-            signers = dev_signers()
-            manifest, _ = deploy_suite(tx, signers, MemoryManifestStore(), say=lambda _m: None)
+            keyring = instance_keyring(Path(folder))  # the service keys, as `legends up` draws them
+            signers = keyring.signers
+            manifest, _ = deploy_suite(tx, signers, MemoryManifestStore(), say=lambda _m: None,
+                                       custody=devnet_custody(keyring))
             yield tx, Suite.bind(manifest.addresses, tx), signers
         finally:
             node.stop()

@@ -219,7 +219,8 @@ def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = N
             sessions = app.extensions["legends.db"].sessions
             migrate.upgrade(app.extensions["legends.db"].url)
             link = app.extensions["legends.chain"]
-            deploy_suite(link.tx, link.signers, SqlManifestStore(sessions), say=lambda _m: None)
+            deploy_suite(link.tx, link.signers, SqlManifestStore(sessions), say=lambda _m: None,
+                         custody=link.custody())
             with sessions.begin() as session:
                 service.load_catalog_into(session, load_catalog(None, artifacts.known_events()))
             chain_sizes = sizes_for(quick) if sizes is not TINY else sizes_for(True)

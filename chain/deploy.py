@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from eth_utils import keccak
 
@@ -20,7 +20,11 @@ from chain import artifacts
 from chain.accounts import Signers
 from chain.bindings import Suite
 from chain.errors import SuiteNotDeployed
+from chain.roles import settle_roles
 from chain.txmanager import TxManager
+
+if TYPE_CHECKING:
+    from chain.keyring import Custody
 
 TOKEN = 10**18
 GUARDIAN_RECIPE_SHARDS = 5
@@ -117,12 +121,23 @@ Say = Callable[[str], None]
 
 
 def deploy_suite(tx: TxManager, signers: Signers, store: ManifestStore,
-                 params: SuiteParams | None = None, say: Say = print) -> tuple[Manifest, list[str]]:
-    """Deploy what is missing or changed; returns the manifest and the names deployed."""
+                 params: SuiteParams | None = None, say: Say = print,
+                 custody: Custody | None = None) -> tuple[Manifest, list[str]]:
+    """Deploy what is missing or changed; returns the manifest and the names deployed.
+
+    With ``custody`` (the devnet): the service keys are topped up with ETH first, contracts
+    an older deployment made with ``custody.former`` are kept and their roles handed over,
+    and nobody else keeps a role (see :class:`chain.keyring.Custody`)."""
     params = params or SuiteParams()
     chain_id = tx.chain_id
     for account in signers.all():
         tx.add_signer(account)
+    former = custody.former if custody else None
+    if custody is not None:
+        for step in top_up(tx, custody):
+            say(f"  funded: {step}")
+        for account in former.all() if former else ():
+            tx.add_signer(account)
     deployer = signers.deployer.address
     previous = store.load(chain_id)
     manifest = Manifest(chain_id=chain_id)
@@ -132,11 +147,17 @@ def deploy_suite(tx: TxManager, signers: Signers, store: ManifestStore,
         art = artifacts.load(name)
         args = constructor_args(name, params, signers, manifest.addresses)
         init_code = art.bytecode + art.abi.encode_constructor(args)
-        code_hash = "0x" + keccak(init_code).hex()
+        code_hash = _code_hash(art, args)
         old = previous.entries.get(name)
         if old and old.code_hash == code_hash and tx.chain.code(old.address):
             manifest.entries[name] = old
             say(f"  {name:<14} unchanged at {old.address}")
+            continue
+        if old and former and tx.chain.code(old.address) and old.code_hash == _code_hash(
+                art, constructor_args(name, params, former, manifest.addresses)):
+            # Deployed with the former keys: kept (players' tokens stay), roles move below.
+            manifest.entries[name] = ManifestEntry(name, old.address, code_hash, old.block)
+            say(f"  {name:<14} kept at {old.address} (its roles move to this instance's keys)")
             continue
         reason = ("new" if old is None else
                   "missing on chain" if old.code_hash == code_hash else "changed")
@@ -147,7 +168,7 @@ def deploy_suite(tx: TxManager, signers: Signers, store: ManifestStore,
         # Saved at once, so a failure later on never forgets what is already on chain.
         store.save(Manifest(chain_id, {**previous.entries, **manifest.entries}))
         say(f"  {name:<14} deployed at {entry.address} ({reason}, block {entry.block})")
-    wired = wire_suite(Suite.bind(manifest.addresses, tx), signers, params)
+    wired = wire_suite(Suite.bind(manifest.addresses, tx), signers, params, manifest, custody)
     for step in wired:
         say(f"  wired: {step}")
     store.save(manifest)
@@ -157,22 +178,30 @@ def deploy_suite(tx: TxManager, signers: Signers, store: ManifestStore,
     return manifest, deployed
 
 
-def wire_suite(suite: Suite, signers: Signers, params: SuiteParams) -> list[str]:
+def _code_hash(art: artifacts.Artifact, args: list[Any]) -> str:
+    return "0x" + keccak(art.bytecode + art.abi.encode_constructor(args)).hex()
+
+
+def top_up(tx: TxManager, custody: Custody) -> list[str]:
+    """ETH from the bank for every key below half its target (the devnet's service keys)."""
+    bank = tx.add_signer(custody.bank)
+    done = []
+    for address, target in custody.funding.items():
+        balance = tx.chain.balance(address)
+        if balance < target // 2:
+            tx.transact(bank, address, b"", value=target - balance)
+            done.append(f"{address} topped up to {target / 10**18:g} ETH")
+    return done
+
+
+def wire_suite(suite: Suite, signers: Signers, params: SuiteParams,
+               manifest: Manifest | None = None, custody: Custody | None = None) -> list[str]:
     """Roles, recipes and reward funding — each step only when the chain lacks it."""
     admin = signers.deployer.address
-    done: list[str] = []
-
-    def grant(contract: Any, role: str, account: str, label: str) -> None:
-        if not contract.has_role(role, account):
-            contract.transact(admin, "grantRole", contract.call(role), account)
-            done.append(label)
-
-    grant(suite.token, "MINTER_ROLE", signers.minter.address, "SaharaToken minter")
-    grant(suite.token, "FAUCET_ROLE", signers.faucet.address, "SaharaToken faucet relayer")
-    grant(suite.data, "REVIEWER_ROLE", admin, "DataServices reviewer")
-    grant(suite.agents, "ATTESTER_ROLE", signers.attester.address, "AgentRegistry attester")
-    grant(suite.shards, "MINTER_ROLE", signers.minter.address, "LegendShards minter")
-    grant(suite.shards, "FORGE_ROLE", suite.relic.address, "LegendShards forge -> LegendRelic")
+    since = {e.name: e.block for e in manifest.entries.values()} if manifest else {}
+    former = [a.address for a in custody.former.all()] if custody and custody.former else []
+    done = settle_roles(suite, signers, since, former,
+                        exclusive=custody.exclusive if custody else False)
     for region in range(1, REGION_COUNT + 1):
         guardian = 100 + region
         recipe = suite.shards.call("recipes", guardian)

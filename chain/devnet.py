@@ -36,6 +36,26 @@ def find_anvil() -> str:
     raise ConfigError("anvil not found: run `make install` (npm install) first")
 
 
+def command_line(pid: int) -> list[str]:
+    """The arguments ``pid`` was started with; empty when no such process (or a zombie)."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        raw = b""
+    except OSError:
+        return []
+    if raw:
+        return [part.decode(errors="replace") for part in raw.split(b"\0") if part]
+    if Path("/proc/self/cmdline").exists():
+        return []  # Linux: no process, or a zombie
+    try:  # no /proc (macOS): ask ps
+        found = subprocess.run(["ps", "-o", "command=", "-p", str(pid)], capture_output=True,
+                               text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return found.stdout.split()
+
+
 @dataclass
 class DevnetConfig:
     instance_path: Path
@@ -74,17 +94,24 @@ class Devnet:
         return cmd
 
     def pid(self) -> int | None:
+        """The pid of our anvil, from the pid file: None when the file is missing or names
+        no process, or a process that is not this devnet's anvil (pids are reused after a
+        reboot or a crash, and the file may be stale)."""
         try:
             pid = int(self.pid_file.read_text().strip())
         except (FileNotFoundError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return None
-        except PermissionError:
-            return pid
-        return pid
+        return pid if self.is_ours(pid) else None
+
+    def is_ours(self, pid: int) -> bool:
+        """Whether ``pid`` runs anvil on this devnet's port (its command line says so)."""
+        argv = command_line(pid)
+        # The binary itself, or a launcher running it (`node .bin/anvil`, `sh anvil`).
+        if not any("anvil" in Path(arg).name for arg in argv[:2]):
+            return False
+        port = str(self.config.port)
+        return any(a == "--port" and b == port for a, b in zip(argv, argv[1:])) or (
+            f"--port={port}" in argv)
 
     def rpc(self) -> JsonRpcChain:
         return JsonRpcChain(self.config.url, timeout=2.0)
@@ -122,7 +149,8 @@ class Devnet:
         raise RpcUnavailable(self.config.url, f"anvil did not answer within {timeout:.0f}s")
 
     def stop(self, timeout: float = 15.0) -> bool:
-        """Stop anvil; it dumps its state on SIGTERM. Returns False when it was not running."""
+        """Stop anvil; it dumps its state on SIGTERM. Returns False when it was not running
+        (a pid file naming any other process is removed, and that process left alone)."""
         pid = self.pid()
         if pid is None:
             self.pid_file.unlink(missing_ok=True)
@@ -131,17 +159,15 @@ class Devnet:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                os.kill(pid, 0)
-                # reap when it is our child
-                try:
-                    os.waitpid(pid, os.WNOHANG)
-                except ChildProcessError:
-                    pass
-            except ProcessLookupError:
+                os.waitpid(pid, os.WNOHANG)  # reap when it is our child
+            except ChildProcessError:
+                pass
+            if not self.is_ours(pid):  # gone (a zombie has no command line either)
                 break
             time.sleep(0.05)
         else:
-            os.kill(pid, signal.SIGKILL)
+            if self.is_ours(pid):
+                os.kill(pid, signal.SIGKILL)
         self.pid_file.unlink(missing_ok=True)
         return True
 

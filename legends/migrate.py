@@ -38,6 +38,7 @@ def all_metadata() -> list[MetaData]:
     from legends.auth import store as auth_store  # noqa: F401  (registers its tables)
     from legends.realtime import store as realtime_store  # noqa: F401  (registers its tables)
     from legends.scheduler import store as scheduler_store  # noqa: F401  (registers its tables)
+    from nft import mint_audit_store  # noqa: F401  (registers its tables)
     from nft import store as reward_store  # noqa: F401  (registers its tables)
     from quests import campaign_store  # noqa: F401  (registers its tables)
     from quests import store as quest_store  # noqa: F401  (registers its tables)

@@ -131,20 +131,40 @@ def chain_tx(devnet):
 
 
 @pytest.fixture(scope="session")
-def signers():
-    from chain.accounts import dev_signers
+def keyring_home(tmp_path_factory) -> Path:
+    """An instance folder holding the session's devnet keys (``keys/devnet/``): every app a
+    test builds gets a copy, so the app and the session's deployment share their keys."""
+    from chain.keyring import instance_keyring
 
-    return dev_signers()
+    home = tmp_path_factory.mktemp("keyring")
+    instance_keyring(home)
+    return home
 
 
 @pytest.fixture(scope="session")
-def deployed(chain_tx, signers):
-    """The suite deployed once per session: (manifest, Suite)."""
+def keyring(keyring_home):
+    from chain.keyring import instance_keyring
+
+    return instance_keyring(keyring_home)
+
+
+@pytest.fixture(scope="session")
+def signers(keyring):
+    """The service keys of the session's devnet: drawn per instance, as the app draws them
+    (the public dev mnemonic holds no role of the suite)."""
+    return keyring.signers
+
+
+@pytest.fixture(scope="session")
+def deployed(chain_tx, signers, keyring):
+    """The suite deployed once per session, as ``legends deploy`` does: (manifest, Suite)."""
     from chain.bindings import Suite
     from chain.deploy import deploy_suite
+    from chain.keyring import devnet_custody
     from chain.store import MemoryManifestStore
 
-    manifest, _ = deploy_suite(chain_tx, signers, MemoryManifestStore(), say=lambda _m: None)
+    manifest, _ = deploy_suite(chain_tx, signers, MemoryManifestStore(), say=lambda _m: None,
+                               custody=devnet_custody(keyring))
     return manifest, Suite.bind(manifest.addresses, chain_tx)
 
 
@@ -176,14 +196,23 @@ def players(chain_tx, player_accounts):
 
 
 # -- app -------------------------------------------------------------------------------
+def copy_keyring(keyring_home: Path, instance: Path) -> None:
+    """The session's devnet keys into an instance folder (modes kept: 0600)."""
+    import shutil
+
+    shutil.copytree(keyring_home / "keys", instance / "keys", dirs_exist_ok=True)
+
+
 @pytest.fixture
-def make_app(tmp_path: Path):
-    """Build an app on a migrated SQLite database in a private instance folder."""
+def make_app(tmp_path: Path, keyring_home: Path):
+    """Build an app on a migrated SQLite database in a private instance folder (with the
+    session's devnet keys)."""
     from legends import create_app, migrate
 
     def build(**overrides):
         config = {"ENV_NAME": "testing", "INSTANCE_PATH": str(tmp_path / "instance"),
                   "DATABASE_URL": None, **overrides}
+        copy_keyring(keyring_home, Path(config["INSTANCE_PATH"]))
         app = create_app(config)
         migrate.upgrade(app.extensions["legends.db"].url)
         return app

@@ -11,6 +11,7 @@ from legends.db import get_db
 from legends.realtime import get_realtime
 from legends.wiring.chainlink import get_chain
 from legends.wiring.state_readings import get_reader
+from nft import mint_audit_store
 from nft.outbox_reads import backlog
 
 bp = Blueprint("health", __name__)
@@ -61,9 +62,25 @@ def queue_status() -> dict[str, object]:
     return status
 
 
+def ledger_status(chain_id: int | None) -> dict[str, object]:
+    """Shards on chain that the ledger did not mint (found by the caretaker's watch): any
+    is a minter key used outside the ledger, so the report is degraded."""
+    try:
+        with get_db().sessions() as session:
+            found = mint_audit_store.summary(session, chain_id)
+    except Exception:  # no tables yet: the database part of the report says so
+        return {"ok": True, "unledgered_mints": None, "sample": []}
+    if found["count"]:
+        return {"ok": False, "unledgered_mints": found["count"], "sample": found["sample"],
+                "error": "shards minted on chain outside the reward ledger"}
+    return {"ok": True, "unledgered_mints": 0, "sample": []}
+
+
 @bp.get("/healthz")
 def healthz():  # type: ignore[no-untyped-def]
-    report = {"database": get_db().status(), "chain": chain_status(), "queue": queue_status()}
+    chain = chain_status()
+    report = {"database": get_db().status(), "chain": chain, "queue": queue_status(),
+              "ledger": ledger_status(chain.get("chain_id"))}  # type: ignore[arg-type]
     healthy = all(part["ok"] for part in report.values())
     report = {"status": "ok" if healthy else "degraded", **report}
     return jsonify(report), 200 if healthy else 503

@@ -145,12 +145,12 @@ def _row(c: Campaign) -> CampaignRow:
 def run_scheduler(app: Flask, stop: threading.Event, say: Callable[[str], None] = log.info) -> None:
     """Hold the lock and run the scheduler until ``stop``; stand by while another holds it."""
 
-    def serve() -> None:
+    def serve(held: threading.Event) -> None:  # held: stop, or the lock was lost
         scheduler = build_scheduler(app)
         start(app, scheduler)
         say(f"scheduler running ({len(scheduler.get_jobs())} jobs)")
         try:
-            stop.wait()
+            held.wait()
         finally:
             scheduler.shutdown(wait=True)
 

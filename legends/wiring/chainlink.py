@@ -11,11 +11,12 @@ from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from chain import artifacts
-from chain.accounts import Signers, dev_signers, signers_from_env
+from chain.accounts import Signers, signers_from_env
 from chain.bindings import Suite
 from chain.deploy import Manifest, SuiteParams
 from chain.devnet import Devnet, DevnetConfig
 from chain.errors import ConfigError
+from chain.keyring import Custody, Keyring, devnet_custody, instance_keyring
 from chain.port import ChainPort
 from chain.redact import redact_logs, redact_url, remember
 from chain.rpc import JsonRpcChain
@@ -41,6 +42,7 @@ class ChainLink:
         self._signers: Signers | None = None
         self._known_chain_id: int | None = None
         self._reader: JsonRpcChain | None = None
+        self._keyring: Keyring | None = None
 
     @property
     def shown_url(self) -> str:
@@ -73,7 +75,7 @@ class ChainLink:
     def signers(self) -> Signers:
         if self._signers is None:
             if self.network == "devnet":
-                self._signers = dev_signers()
+                self._signers = self.keyring().signers
             else:
                 self._signers = signers_from_env(self.env, self.instance_path)
         return self._signers
@@ -90,6 +92,19 @@ class ChainLink:
             self._known_chain_id = (recorded[0] if len(recorded) == 1
                                     else self.reader.chain_id())
         return self._known_chain_id
+
+    def keyring(self) -> Keyring:
+        """The devnet's own keys, drawn on first use into ``instance/keys/devnet/``."""
+        if self.network != "devnet":
+            raise ConfigError(f"the {self.network!r} network has no instance keyring")
+        if self._keyring is None:
+            self._keyring = instance_keyring(self.instance_path)
+        return self._keyring
+
+    def custody(self) -> Custody | None:
+        """How a deploy treats keys: on the devnet it funds the keyring and moves every role
+        off the public dev mnemonic; elsewhere the keys are the operator's (None)."""
+        return devnet_custody(self.keyring()) if self.network == "devnet" else None
 
     def devnet(self) -> Devnet:
         if self.network != "devnet":

@@ -16,7 +16,8 @@ def deploy_suite(say: Callable[[str], None] = print) -> Manifest:
     link = get_chain()
     store = SqlManifestStore(get_db().sessions)
     say(f"deploying the suite to {link.shown_url} (chain {link.tx.chain_id})")
-    manifest, _ = deploy_contracts(link.tx, link.signers, store, link.params(), say)
+    manifest, _ = deploy_contracts(link.tx, link.signers, store, link.params(), say,
+                                   link.custody())
     from legends.wiring.catalog import load_quests
 
     load_quests(get_db().sessions, say=say)  # the quests verify against this deployment

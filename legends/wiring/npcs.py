@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from flask import Flask
 
-from chain.accounts import dev_account
 from chain.bindings import Suite
 from chain.deploy import Manifest
 from chain.store import SqlManifestStore
@@ -21,29 +19,14 @@ from legends.wiring.scout import Scout, asset_kind
 from legends.wiring.upkeep import seed_world
 from quests.npcs.cast import Cast, Census, Stock, cast_on
 
-# Dev-mnemonic index of the Bazaar merchant on the devnet: funded by anvil like indices 0..9,
-# and not one of the suite's roles, so a purchase from it is a purchase from someone else.
-MERCHANT_INDEX = 5
-# The patrons: dev keys 6..8, funded with ETH by anvil; three, because A Busy Stall needs
-# sales to three different buyers.
-PATRON_INDICES = (6, 7, 8)
-
-
-@cache
-def devnet_merchant() -> Any:  # a LocalAccount (eth-* types stay in chain/)
-    return dev_account(MERCHANT_INDEX)  # HD derivation is slow: once per process
-
-
-@cache
-def devnet_patrons() -> tuple[Any, ...]:
-    return tuple(dev_account(i) for i in PATRON_INDICES)
-
 
 def cast_for(link: ChainLink) -> Cast:
-    """Who plays the NPCs on this network (:func:`quests.npcs.cast.cast_on`)."""
+    """Who plays the NPCs on this network (:func:`quests.npcs.cast.cast_on`). On the devnet
+    the Bazaar merchant and the three patrons (A Busy Stall needs sales to three different
+    buyers) are keys of the instance's keyring, funded at deploy and no role of the suite."""
     return cast_on(link.network, link.signers.deployer.address,
-                   lambda: link.tx.add_signer(devnet_merchant()),
-                   lambda: tuple(link.tx.add_signer(account) for account in devnet_patrons()))
+                   lambda: link.tx.add_signer(link.keyring().merchant),
+                   lambda: tuple(link.tx.add_signer(a) for a in link.keyring().patrons))
 
 
 def since(manifest: Manifest) -> int:

@@ -10,6 +10,9 @@ Every tick (~2 s) it
 - lets the patrons (``legends.workers.patrons``) label, license, buy and ask for a fresh motion
   for the players who need someone else.
 
+Each tick also runs the ledger's watch (:mod:`legends.wiring.mint_watch`): shards minted on
+chain outside the reward ledger are logged and reported by ``/healthz``.
+
 Everything is found on chain (events since the caretaker's own cursor, and the contracts'
 views), so a restart simply reads again; a label someone else reviewed meanwhile reverts
 ``AlreadyReviewed`` and counts as done. It runs as a daemon thread of the embedded app
@@ -30,6 +33,7 @@ from chain.npcs import event_logs, topic
 from chain.store import SqlManifestStore
 from legends.db import get_db
 from legends.wiring.chainlink import get_chain
+from legends.wiring.mint_watch import MintWatch, build_mint_watch
 from legends.wiring.npcs import cast_for, since
 from legends.wiring.scout import Scout, label_status, proposal_state
 from legends.wiring.upkeep import ensure_caravan, ensure_proposal
@@ -41,7 +45,7 @@ from quests.npcs.cast import Cast, Census, Stock
 from quests.npcs.council import CouncilPolicy, Settle
 
 log = logging.getLogger(__name__)
-
+ROLE = "caretaker"  # the lock's name: one caretaker per database
 
 
 class Caretaker:
@@ -153,9 +157,10 @@ def run_caretaker(app: Flask, stop: threading.Event, say: Callable[[str], None] 
     """Tick until ``stop``; every failure is logged and retried, never the end of the thread."""
     interval = float(interval or app.config["CARETAKER_TICK_SECONDS"])
 
-    def tend() -> None:
+    def tend(held: threading.Event) -> None:
         caretaker: Caretaker | None = None
-        while not stop.is_set():
+        watch: MintWatch | None = None
+        while not held.is_set():
             try:
                 caretaker = caretaker or build_caretaker(app)
                 for step in caretaker.tick():
@@ -164,10 +169,17 @@ def run_caretaker(app: Flask, stop: threading.Event, say: Callable[[str], None] 
                 log.warning("caretaker tick failed (%s); retrying", exc)
             except Exception:  # a bug must not leave the world unattended for good
                 log.exception("caretaker tick crashed; retrying")
-            stop.wait(interval)
+            try:  # the ledger's watch: shards minted outside it are logged and on /healthz
+                watch = watch or build_mint_watch(app)
+                watch.check()
+            except ChainError as exc:
+                log.warning("mint audit failed (%s); retrying", exc)
+            except Exception:
+                log.exception("mint audit crashed; retrying")
+            held.wait(interval)
 
     # Two caretakers would open two proposals at once: one per database, the other stands by.
-    run_as_only_one(app.extensions["legends.db"].engine, "caretaker", stop, tend, say)
+    run_as_only_one(app.extensions["legends.db"].engine, ROLE, stop, tend, say)
 
 
 def start_caretaker(app: Flask) -> Callable[[], None]:

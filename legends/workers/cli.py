@@ -60,16 +60,27 @@ def worker(ctx: click.Context, once: bool) -> None:
 def caretaker(ctx: click.Context, once: bool) -> None:
     """Review caravan labels, refill its purse and keep a proposal open; Ctrl-C stops it.
 
-    One caretaker tends a database (a lock enforces it): the one inside `legends up` stands
-    by while this process runs."""
-    from legends.workers.caretaker import build_caretaker, run_caretaker
+    One caretaker tends a database (a lock enforces it, `--once` too): the one inside
+    `legends up` stands by while this process runs, and `--once` refuses while another
+    caretaker holds the database."""
+    from legends.workers.caretaker import ROLE, build_caretaker, run_caretaker
+    from legends.workers.locks import AlreadyRunning, only_one
     from legends.workers.threads import run_in_foreground
 
     app = make_app(ctx)
     emit_through_queue(app)
     if not once:
         return run_in_foreground(app, run_caretaker, "caretaker", click.echo)
-    steps = build_caretaker(app).tick()
+    from legends.wiring.mint_watch import build_mint_watch, told
+
+    try:
+        with only_one(app.extensions["legends.db"].engine, ROLE):
+            steps = build_caretaker(app).tick()
+            strays = build_mint_watch(app).check()
+    except AlreadyRunning as exc:
+        raise CliError(str(exc)) from None
+    for mint in strays:
+        click.echo(f"caretaker: not in the ledger: {told(mint)}", err=True)
     for step in steps:
         click.echo(f"caretaker: {step}")
     click.echo(f"caretaker: {len(steps)} steps" if steps else "caretaker: the world is in order")

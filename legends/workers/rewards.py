@@ -65,9 +65,9 @@ def run_worker(app: Flask, stop: threading.Event, say: Callable[[str], None] = l
     wakeup = get_wakeup(app)
     wakeup.listen()  # grants recorded by another process (web, indexer) wake it too
 
-    def mint() -> None:
+    def mint(held: threading.Event) -> None:  # held: stop, or the lock was lost
         say("reward worker running")
-        worker.run(stop, idle=idle, pause=wakeup.pause)
+        worker.run(held, idle=idle, pause=wakeup.pause)
 
     run_as_only_one(app.extensions["legends.db"].engine, ROLE, stop, mint, say, STANDBY_SECONDS)
 

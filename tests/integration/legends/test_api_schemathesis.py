@@ -23,12 +23,16 @@ EXAMPLES = 12  # per operation and role
 
 
 @pytest.fixture(scope="module")
-def contract_app(tmp_path_factory, devnet, deployed, chain_tx):
+def contract_app(tmp_path_factory, devnet, deployed, chain_tx, keyring_home):
+    import shutil
+
     from legends import create_app, migrate
 
     snap = chain_tx.chain.snapshot()
+    instance = tmp_path_factory.mktemp("contract") / "instance"
+    shutil.copytree(keyring_home / "keys", instance / "keys")  # the session's devnet keys
     app = create_app({"ENV_NAME": "testing", "DATABASE_URL": None, "CHAIN_RPC_URL": devnet.config.url,
-                      "INSTANCE_PATH": str(tmp_path_factory.mktemp("contract") / "instance")})
+                      "INSTANCE_PATH": str(instance)})
     migrate.upgrade(app.extensions["legends.db"].url)
     chain_app(lambda **_: app, devnet, deployed)
     load_quests(app.extensions["legends.db"].sessions, say=lambda _m: None)

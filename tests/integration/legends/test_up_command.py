@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -62,6 +63,12 @@ def test_up_serves_the_suite_and_ctrl_c_stops_everything_keeping_state(tmp_path)
     assert "Traceback" not in output
     pid_file = tmp_path / "instance" / "devnet" / "anvil.pid"
     assert not pid_file.exists()
+    # The devnet's service keys were drawn for this instance, private to its owner.
+    keys = {p.name: p for p in (tmp_path / "instance" / "keys" / "devnet").iterdir()}
+    assert {"deployer.key", "minter.key", "faucet.key", "attester.key"} <= set(keys)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in keys.values()} == {0o600}
+    drawn = {name: p.read_text() for name, p in keys.items()}
+    assert health["ledger"] == {"ok": True, "unledgered_mints": 0, "sample": []}
 
     # Second start: the devnet comes back with the suite where it was; nothing redeploys.
     process = start_up(tmp_path, web_port, chain_port)
@@ -72,3 +79,5 @@ def test_up_serves_the_suite_and_ctrl_c_stops_everything_keeping_state(tmp_path)
         os.killpg(process.pid, signal.SIGINT)
         output, _ = process.communicate(timeout=60)
     assert "0 deployed, 9 unchanged" in output
+    assert {p.name: p.read_text() for p in keys.values()} == drawn, "the same keys, reused"
+    assert "funded:" not in output and "handed over" not in output, "nothing left to do"

@@ -34,6 +34,7 @@ from chain import artifacts
 from chain.bindings import Suite
 from chain.deploy import deploy_suite
 from chain.devnet import Devnet, DevnetConfig
+from chain.keyring import devnet_custody
 from chain.rpc import JsonRpcChain
 from chain.store import MemoryManifestStore
 from chain.txmanager import TxManager
@@ -116,7 +117,7 @@ KILLER = """
 import json, os, signal, sys
 sys.path[:0] = [{repo!r}, {tests!r}]
 from sqlalchemy.orm import sessionmaker
-from chain.accounts import dev_signers
+from chain.keyring import instance_keyring
 from chain.bindings import Suite
 from chain.rpc import JsonRpcChain
 from chain.txmanager import TxManager
@@ -131,20 +132,22 @@ def kill(step, batch_id):
 tx = TxManager(JsonRpcChain({url!r}), artifacts.error_decoder())
 suite = Suite.bind(json.loads({addresses!r}), tx)
 sessions = sessionmaker(make_engine({db!r}), expire_on_commit=False)
-fresh_worker(sessions, {url!r}, suite, dev_signers(), max_entries=4, hook=kill).run_once()
+signers = instance_keyring({keys!r}).signers  # the session's devnet keys
+fresh_worker(sessions, {url!r}, suite, signers, max_entries=4, hook=kill).run_once()
 """
 
 
 @pytest.mark.parametrize("step", ["after_send", "before_commit"])
 def test_a_killed_worker_process_is_reconciled_by_the_next_one(step, tmp_path, devnet, suite,
-                                                               signers):
+                                                               signers, keyring_home):
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
     sessions = sqlite_sessions(tmp_path)
     players, owed = some_grants()
     record(sessions, owed)
     addresses = json.dumps({c.contract_name: c.address for c in suite.all()})
     script = KILLER.format(repo=str(REPO), tests=str(Path(__file__).parent), step=step,
-                           url=devnet.config.url, addresses=addresses, db=db)
+                           url=devnet.config.url, addresses=addresses, db=db,
+                           keys=str(keyring_home))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert done.returncode == -9, done.stderr  # SIGKILL
@@ -179,13 +182,15 @@ def test_a_reverting_batch_gives_its_grants_back_then_fails_them_after_max_attem
     assert_chain_matches_ledger(sessions, suite, players)
 
 
-def test_an_unreachable_chain_defers_everything_and_pays_once_it_is_back(tmp_path, signers):
+def test_an_unreachable_chain_defers_everything_and_pays_once_it_is_back(tmp_path, signers,
+                                                                         keyring):
     sessions = sqlite_sessions(tmp_path)
     node = Devnet(DevnetConfig(instance_path=tmp_path / "private", port=free_port()))
     node.start()
     try:
         tx = TxManager(JsonRpcChain(node.config.url), artifacts.error_decoder())
-        manifest, _ = deploy_suite(tx, signers, MemoryManifestStore(), say=lambda _m: None)
+        manifest, _ = deploy_suite(tx, signers, MemoryManifestStore(), say=lambda _m: None,
+                                   custody=devnet_custody(keyring))
         suite = Suite.bind(manifest.addresses, tx)
         players, owed = some_grants()
         record(sessions, owed[:3])

@@ -44,6 +44,7 @@ PERSISTENCE = {
     "nft/outbox.py": "the ledger: records grants (INSERT .. ON CONFLICT DO NOTHING)",
     "nft/outbox_batches.py": "the ledger: the reward worker's batches",
     "nft/outbox_reads.py": "the ledger: totals, backlog, open grants",
+    "nft/mint_audit_store.py": "the ledger's audit: unledgered mints found on chain",
     "legends/db.py": "the engine and the session factory",
     "legends/migrate.py": "Alembic upgrades",
     "legends/auth/players.py": "sign-in: nonces and player rows in the caller's session",
