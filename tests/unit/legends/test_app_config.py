@@ -92,11 +92,14 @@ def test_production_on_the_devnet_is_refused():
     assert refused.value.setting == "CHAIN_NETWORK"
 
 
+EXTERNAL = {"CHAIN_NETWORK": "external", "CHAIN_RPC_URL": "http://127.0.0.1:1"}
+
+
 @pytest.mark.parametrize("env,seconds", [
     ({}, 0.01),
-    ({"CHAIN_NETWORK": "external", "CHAIN_RPC_URL": "http://127.0.0.1:1"}, 1.0),
+    (EXTERNAL, 1.0),
     ({"CHAIN_RECEIPT_POLL_MS": "250"}, 0.25),
-    ({"CHAIN_NETWORK": "external", "CHAIN_RPC_URL": "http://127.0.0.1:1", "CHAIN_RECEIPT_POLL_MS": "50"}, 0.05),
+    ({**EXTERNAL, "CHAIN_RECEIPT_POLL_MS": "50"}, 0.05),
 ])
 def test_the_receipt_poll_interval_is_per_network(env, seconds, tmp_path):
     from legends.wiring.chainlink import build_chain_link
