@@ -9,9 +9,13 @@ the transaction it replaces, and never pays less than the market asks at the tim
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from chain.errors import RpcError
+
+T = TypeVar("T")
 
 GWEI = 10**9
 REPLACEMENT_BUMP = (9, 8)  # new fee >= old * 9 / 8, comfortably above the common +10%
@@ -52,3 +56,23 @@ def is_underpriced(error: RpcError) -> bool:
     """Whether the node refused a transaction for paying too little to replace one it holds."""
     text = error.rpc_message.lower()
     return any(words in text for words in _UNDERPRICED)
+
+
+class Recent(Generic[T]):
+    """What is known of the last ``size`` transactions, by hash (the oldest is forgotten
+    first); safe to share between threads."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._items: dict[str, T] = {}
+        self._lock = threading.Lock()
+
+    def put(self, tx_hash: str, value: T) -> None:
+        with self._lock:
+            self._items[tx_hash] = value
+            while len(self._items) > self.size:
+                del self._items[next(iter(self._items))]
+
+    def get(self, tx_hash: str) -> T | None:
+        with self._lock:
+            return self._items.get(tx_hash)

@@ -15,7 +15,7 @@ from eth_account.signers.local import LocalAccount
 
 from chain.abi import ErrorDecoder
 from chain.errors import ConfigError, ContractRevert, RpcError
-from chain.fees import Fees, bumped, market
+from chain.fees import Fees, Recent, bumped, is_underpriced, market
 from chain.port import ChainPort, Receipt
 
 FEE_CACHE_SECONDS = 2.0
@@ -95,8 +95,8 @@ class TxManager:
         self._nonces: dict[str, int] = {}
         self._chain_id: int | None = None
         self._fees: tuple[float, Fees] | None = None
-        self._gas_limits: dict[str, tuple[int, Fees]] = {}
-        self._gas_lock = threading.Lock()
+        self._signed: Recent[tuple[int, Fees]] = Recent(GAS_LIMITS_KEPT)  # gas limit, fees
+        self._underpriced: Recent[Fees] = Recent(GAS_LIMITS_KEPT)  # refused as underpriced
 
     # -- signers -----------------------------------------------------------------
     def add_signer(self, account: LocalAccount | str) -> str:
@@ -121,12 +121,24 @@ class TxManager:
     def fees_of(self, tx_hash: str) -> Fees | None:
         """The fees ``tx_hash`` was signed with: remembered, else asked of the node (None when
         neither knows it: a transaction nobody holds needs no outbidding)."""
-        with self._gas_lock:
-            known = self._gas_limits.get(tx_hash)
+        known = self._signed.get(tx_hash)
         if known is not None:
             return known[1]
+        return self._held_fees(tx_hash)
+
+    def _held_fees(self, tx_hash: str) -> Fees | None:
         found = self.chain.fees_of(tx_hash) if isinstance(self.chain, FeeLookup) else None
         return Fees(*found) if found is not None else None
+
+    def _to_outbid(self, tx_hash: str) -> Fees | None:
+        """What a replacement of ``tx_hash`` must outbid: its fees if the node holds it, or
+        if the node just refused it as underpriced (it holds another one paying more).
+        A transaction the node never took needs no outbidding, so fees do not climb while
+        broadcasts keep failing for other reasons."""
+        held = self._held_fees(tx_hash)
+        if held is not None:
+            return held
+        return self._underpriced.get(tx_hash)
 
     # -- sending -----------------------------------------------------------------
     def estimate(self, sender: str, to: str | None, data: bytes, value: int = 0) -> int:
@@ -164,7 +176,7 @@ class TxManager:
             tx["to"] = to
         signed = self._signers[sender].sign_transaction(tx)
         tx_hash = "0x" + bytes(signed.hash).hex()
-        self._remember_gas(tx_hash, gas, fees)
+        self._signed.put(tx_hash, (gas, fees))
         return SignedTx(sender, nonce, tx_hash, bytes(signed.raw_transaction), to, data, fees)
 
     def sign(
@@ -180,9 +192,10 @@ class TxManager:
     ) -> SignedTx:
         """Sign without broadcasting. Without ``nonce`` the next one is reserved; passing
         the nonce of an earlier attempt re-signs a replacement for that same slot, and
-        ``replacing`` (that attempt's hash) makes it outbid the attempt (:func:`chain.fees.bumped`)."""
+        ``replacing`` (that attempt's hash) makes it outbid the attempt when the node holds it
+        or has just refused it as underpriced (:func:`chain.fees.bumped`)."""
         gas = self._gas_for(sender, to, data, value, gas)
-        replaced = self.fees_of(replacing) if replacing and nonce is not None else None
+        replaced = self._to_outbid(replacing) if replacing and nonce is not None else None
         with self._locks[sender]:
             fresh = self._next_nonce(sender)
             nonce = fresh if nonce is None else nonce
@@ -201,6 +214,8 @@ class TxManager:
                 return signed.tx_hash
             if "nonce too low" in text and self.chain.receipt(signed.tx_hash) is not None:
                 return signed.tx_hash
+            if is_underpriced(exc) and signed.fees is not None:
+                self._underpriced.put(signed.tx_hash, signed.fees)
             self._nonces.pop(signed.sender, None)
             raise
 
@@ -253,12 +268,6 @@ class TxManager:
         tx_hash = self.send(sender, to, data, value=value, gas=gas)
         return self.wait(tx_hash, sender=sender, to=to, data=data)
 
-    def _remember_gas(self, tx_hash: str, gas: int, fees: Fees) -> None:
-        with self._gas_lock:
-            self._gas_limits[tx_hash] = (gas, fees)
-            while len(self._gas_limits) > GAS_LIMITS_KEPT:
-                del self._gas_limits[next(iter(self._gas_limits))]
-
     def forget_nonces(self) -> None:
         """Drop cached nonces (after an evm_revert or a node restart)."""
         self._nonces.clear()
@@ -281,8 +290,8 @@ class TxManager:
                 if raw is not None:
                     return self.decoder.decode(raw, tx_hash=tx_hash)
         # A failed tx that burnt its whole gas limit ran out of gas (the replay above cannot tell).
-        with self._gas_lock:
-            limit = self._gas_limits.get(tx_hash, (None,))[0]
+        signed = self._signed.get(tx_hash)
+        limit = signed[0] if signed is not None else None
         if limit is not None and limit == receipt.gas_used:
             return ContractRevert("OutOfGas", {"gasLimit": receipt.gas_used}, tx_hash=tx_hash)
         return ContractRevert("Reverted", {}, tx_hash=tx_hash)

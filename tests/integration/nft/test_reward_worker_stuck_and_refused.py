@@ -80,7 +80,9 @@ def test_a_dropped_tx_is_sent_again_exactly_once(tmp_path, devnet, suite, signer
     worker.clock = later(3600)
     assert worker.run_once().confirmed == 3
     first, again = worker.minter.broadcasts
-    assert again.nonce == first.nonce and chain.receipt(first.tx_hash) is None
+    # The node forgot it, so there is nothing to outbid: the same transaction goes again.
+    assert again.nonce == first.nonce and again.fees == first.fees
+    assert chain.receipt(again.tx_hash).ok
     assert_chain_matches_ledger(sessions, suite, players)
     assert not worker.run_once().busy
 
@@ -141,14 +143,16 @@ def test_a_replacement_the_node_finds_underpriced_is_outbid_again(tmp_path, devn
         cycle = worker.run_once()
         assert cycle.deferred == 1 and "no receipt" in cycle.errors[0]  # sent, mining is off
         outbid = worker.minter.broadcasts[-1]
-        assert len(worker.minter.broadcasts) == 3  # first, underpriced, outbid
+        # The node no longer holds ours, so the re-send goes at the market's fees (the same
+        # transaction), is underpriced, is outbid (+12.5%: still underpriced) and outbid again.
+        assert len(worker.minter.broadcasts) == 4
         assert chain.pending_hashes() == [outbid.tx_hash]
         assert fees(worker, outbid.tx_hash).max_fee > paid.max_fee * 6 // 5
         chain.mine()
     assert chain.receipt(interloper.tx_hash) is None
     worker.clock = later(7200)
     assert worker.run_once().confirmed == 3
-    assert [b.attempts for b in batches(sessions)] == [3]
+    assert [b.attempts for b in batches(sessions)] == [4]
     assert_chain_matches_ledger(sessions, suite, players)
 
 
@@ -220,3 +224,6 @@ def test_backoff_grows_with_each_refusal(tmp_path, devnet, suite, signers, chain
         delays.append((batch.next_attempt_at.replace(tzinfo=None) - now).total_seconds())
     assert delays[0] < 4 and delays[-1] > delays[0] and all(d <= 300 for d in delays)
     assert grant_states(sessions) == {"sending": 3}
+    # The node never took any of them, so none needed outbidding: the fees did not climb.
+    assert len(worker.minter.broadcasts) == 4
+    assert len({tx.fees for tx in worker.minter.broadcasts}) == 1
