@@ -192,6 +192,8 @@ def test_a_refused_broadcast_defers_the_later_nonces_with_it(tmp_path, devnet, s
         if step == "before_send":
             seen.append(batch_id)
             if len(seen) == 2:  # the node refuses this one: no gas money
+                # (once the first is mined: anvil mines a moment after the broadcast answers)
+                chain.wait(worker.minter.broadcasts[0].tx_hash, 10)
                 chain.request("anvil_setBalance", [minter, "0x0"])
 
     worker = spying_worker(sessions, devnet.config.url, suite, signers, max_entries=1,
