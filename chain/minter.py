@@ -8,9 +8,12 @@ The minter key belongs to the reward worker alone, so this class may hold its ow
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from chain.bindings import Suite
-from chain.errors import TxTimeout
+from chain.errors import RpcError, TxTimeout
+from chain.fees import is_underpriced
+from chain.port import BlockTag, Receipt
 from chain.txmanager import SignedTx, TxManager
 
 SHARDS, SAHARA = "shards", "sahara"
@@ -24,6 +27,17 @@ BATCH_GAS_PER_ENTRY = 40_000
 
 def batch_gas(entries: int) -> int:
     return BATCH_GAS_BASE + BATCH_GAS_PER_ENTRY * entries
+
+
+class MintReceipt(NamedTuple):
+    """What the worker reads of a receipt: ``"ok"`` or ``"reverted"``, and the block."""
+
+    status: str
+    block: int
+
+
+def _mint_receipt(found: Receipt) -> MintReceipt:
+    return MintReceipt("ok" if found.ok else "reverted", found.block_number)
 
 
 class ChainMinter:
@@ -42,7 +56,8 @@ class ChainMinter:
         raise ValueError(f"target: unknown mint target {target!r} (shards or sahara)")
 
     def sign_batch(self, target: str, to: Sequence[str], ids: Sequence[int],
-                   amounts: Sequence[int], batch_id: bytes, nonce: int | None = None) -> SignedTx:
+                   amounts: Sequence[int], batch_id: bytes, nonce: int | None = None,
+                   replacing: str | None = None) -> SignedTx:
         contract = self._contract(target)
         if target == SHARDS:
             data = contract.encode("mintBatch", list(to), list(ids), list(amounts), batch_id)
@@ -53,28 +68,33 @@ class ChainMinter:
             # for ours), so our earlier tx can never be mined: a fresh nonce is safe.
             nonce = None
         return self.tx.sign(self.sender, contract.address, data, nonce=nonce,
-                            gas=batch_gas(len(to)))
+                            gas=batch_gas(len(to)),
+                            replacing=replacing if nonce is not None else None)
 
     def broadcast(self, signed: SignedTx) -> str:
         return self.tx.broadcast(signed)
 
-    def receipt(self, tx_hash: str) -> str | None:
+    def is_underpriced(self, error: Exception) -> bool:
+        return isinstance(error, RpcError) and is_underpriced(error)
+
+    def head(self) -> int:
+        return self.tx.chain.block_number()
+
+    def receipt(self, tx_hash: str) -> MintReceipt | None:
         # Only the status: a 200-entry batch has 200+ logs that the worker never reads, and
         # decoding them (checksummed addresses) cost more than the rest of a cycle.
         found = self.tx.chain.receipt(tx_hash, logs=False)
-        if found is None:
-            return None
-        return "ok" if found.ok else "reverted"
+        return _mint_receipt(found) if found is not None else None
 
-    def wait(self, tx_hash: str, timeout: float) -> str | None:
+    def wait(self, tx_hash: str, timeout: float) -> MintReceipt | None:
         try:
-            found = self.tx.chain.wait(tx_hash, timeout, logs=False)
+            found = self.tx.chain.wait(tx_hash, max(timeout, 0.0), logs=False)
         except TxTimeout:
             return None
-        return "ok" if found.ok else "reverted"
+        return _mint_receipt(found)
 
-    def batch_minted(self, target: str, batch_id: bytes) -> bool:
-        return bool(self._contract(target).call("batchMinted", batch_id))
+    def batch_minted(self, target: str, batch_id: bytes, block: BlockTag = "latest") -> bool:
+        return bool(self._contract(target).call("batchMinted", batch_id, block=block))
 
     def balances(self, player: str, token_ids: Sequence[int]) -> dict[int, int]:
         return self.suite.shards.balances(player, list(token_ids))

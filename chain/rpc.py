@@ -1,7 +1,9 @@
 """JSON-RPC implementation of the chain port over a keep-alive HTTP session.
 
 The only module that names JSON-RPC methods; :meth:`JsonRpcChain.request` stays public for
-the devnet's own test methods (``anvil_*``, ``evm_increaseTime``), see :mod:`chain.devnet`.
+the devnet's own test methods (``anvil_*``, ``evm_increaseTime``), see :mod:`chain.devnet`;
+the devnet controls the reward pipeline's tests use (mining on or off, a dropped transaction,
+a reorg, a base fee) are typed methods at the end of :class:`JsonRpcChain`.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from eth_utils import to_checksum_address
 from chain.errors import RpcError, RpcUnavailable, TxTimeout
 from chain.port import Block, BlockTag, Log, Receipt
 
-# web3's default receipt poll of 100 ms caps an instant-mining devnet at ~24 tx/s.
+# web3's default receipt poll of 100 ms caps an instant-mining devnet at ~24 tx/s; a network
+# with 2-12 s blocks gains nothing from polling faster than once a second.
 RECEIPT_POLL_SECONDS = 0.01
+NETWORK_RECEIPT_POLL_SECONDS = 1.0
 
 
 def _is_loopback(url: str) -> bool:
@@ -123,6 +127,14 @@ class JsonRpcChain:
     def send(self, raw_tx: bytes) -> str:
         return self.request("eth_sendRawTransaction", ["0x" + raw_tx.hex()])
 
+    def fees_of(self, tx_hash: str) -> tuple[int, int] | None:
+        raw = self.request("eth_getTransactionByHash", [tx_hash])
+        if not raw:
+            return None
+        if raw.get("maxFeePerGas"):
+            return _int(raw["maxFeePerGas"]), _int(raw.get("maxPriorityFeePerGas"))
+        return _int(raw.get("gasPrice")), _int(raw.get("gasPrice"))
+
     def transaction(self, tx_hash: str) -> tuple[str, str | None, bytes] | None:
         """(sender, to, input) of a transaction the node knows (not part of the port: only the
         explanation of a player's transaction needs it)."""
@@ -166,6 +178,32 @@ class JsonRpcChain:
 
     def revert(self, snapshot_id: str) -> bool:
         return bool(self.request("evm_revert", [snapshot_id]))
+
+    # -- devnet controls (anvil): faults of a real network, on demand ------------------------
+    def set_automine(self, on: bool) -> None:
+        """Mine a block per transaction (anvil's default), or leave them pending until
+        :meth:`mine` (a stuck transaction)."""
+        self.request("evm_setAutomine", [on])
+
+    def mine(self, blocks: int = 1) -> None:
+        self.request("anvil_mine", [_hex(blocks)])
+
+    def drop_transaction(self, tx_hash: str) -> None:
+        """Forget a pending transaction, as a node that evicted it would."""
+        self.request("anvil_dropTransaction", [tx_hash])
+
+    def reorg(self, depth: int, txs: Sequence[tuple[bytes, int]] = ()) -> None:
+        """Replace the last ``depth`` blocks with as many new ones carrying ``txs`` (raw
+        transaction, block offset in the new branch); the old blocks' transactions are gone."""
+        self.request("anvil_reorg", [depth, [["0x" + raw.hex(), offset] for raw, offset in txs]])
+
+    def set_next_base_fee(self, wei: int) -> None:
+        self.request("anvil_setNextBlockBaseFeePerGas", [_hex(wei)])
+
+    def pending_hashes(self) -> list[str]:
+        """Hashes of the transactions in the node's pool (``txpool_content``'s pending)."""
+        pool = self.request("txpool_content").get("pending") or {}
+        return [tx["hash"] for by_nonce in pool.values() for tx in by_nonce.values()]
 
 
 def _log(raw: dict[str, Any]) -> Log:

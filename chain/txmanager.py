@@ -1,5 +1,6 @@
 """Transaction manager: local signing, one nonce lock per sender, fast receipt polling,
-reverts decoded into :class:`chain.errors.ContractRevert`.
+replacements that outbid what they replace (:mod:`chain.fees`), reverts decoded into
+:class:`chain.errors.ContractRevert`.
 """
 
 from __future__ import annotations
@@ -7,23 +8,33 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from chain.abi import ErrorDecoder
 from chain.errors import ConfigError, ContractRevert, RpcError
+from chain.fees import Fees, Recent, bumped, is_underpriced, market
 from chain.port import ChainPort, Receipt
 
-GWEI = 10**9
 FEE_CACHE_SECONDS = 2.0
 # Gas limit = estimate * 1.2 + GAS_HEADROOM. The estimate runs on the latest block, but the tx is mined
 # in a later one: time-based code (Staking's reward accrual) may then write storage slots that were
 # still zero at estimation time (22,100 gas each). Two such slots fit; only used gas is paid.
 GAS_HEADROOM = 50_000
-# Gas limits of recently signed txs, kept so a failed receipt that burnt its whole limit can be
-# named OutOfGas (a receipt does not carry the limit).
+# Gas limits and fees of recently signed txs, kept so a failed receipt that burnt its whole limit
+# can be named OutOfGas (a receipt does not carry the limit) and a replacement can outbid them.
 GAS_LIMITS_KEPT = 4096
+
+
+@runtime_checkable
+class FeeLookup(Protocol):
+    """A chain that can tell the fees of a transaction it holds (``JsonRpcChain`` can)."""
+
+    def fees_of(self, tx_hash: str) -> tuple[int, int] | None:
+        """(maxFeePerGas, maxPriorityFeePerGas); a legacy transaction gives its gasPrice twice."""
+        ...
 
 
 def account_from_key(key: str) -> LocalAccount:
@@ -63,6 +74,7 @@ class SignedTx:
     raw: bytes
     to: str | None
     data: bytes
+    fees: Fees | None = None
 
 
 class TxManager:
@@ -82,9 +94,9 @@ class TxManager:
         self._locks: dict[str, threading.Lock] = {}
         self._nonces: dict[str, int] = {}
         self._chain_id: int | None = None
-        self._fees: tuple[float, int, int] | None = None
-        self._gas_limits: dict[str, int] = {}
-        self._gas_lock = threading.Lock()
+        self._fees: tuple[float, Fees] | None = None
+        self._signed: Recent[tuple[int, Fees]] = Recent(GAS_LIMITS_KEPT)  # gas limit, fees
+        self._underpriced: Recent[Fees] = Recent(GAS_LIMITS_KEPT)  # refused as underpriced
 
     # -- signers -----------------------------------------------------------------
     def add_signer(self, account: LocalAccount | str) -> str:
@@ -100,14 +112,33 @@ class TxManager:
             self._chain_id = self.chain.chain_id()
         return self._chain_id
 
-    def _fee_fields(self) -> dict[str, int]:
+    def _market(self) -> Fees:
         now = time.monotonic()
         if self._fees is None or now - self._fees[0] > FEE_CACHE_SECONDS:
-            price = self.chain.gas_price()
-            tip = min(GWEI, price)
-            self._fees = (now, 2 * price + tip, tip)
-        _, max_fee, tip = self._fees
-        return {"maxFeePerGas": max_fee, "maxPriorityFeePerGas": tip}
+            self._fees = (now, market(self.chain.gas_price()))
+        return self._fees[1]
+
+    def fees_of(self, tx_hash: str) -> Fees | None:
+        """The fees ``tx_hash`` was signed with: remembered, else asked of the node (None when
+        neither knows it: a transaction nobody holds needs no outbidding)."""
+        known = self._signed.get(tx_hash)
+        if known is not None:
+            return known[1]
+        return self._held_fees(tx_hash)
+
+    def _held_fees(self, tx_hash: str) -> Fees | None:
+        found = self.chain.fees_of(tx_hash) if isinstance(self.chain, FeeLookup) else None
+        return Fees(*found) if found is not None else None
+
+    def _to_outbid(self, tx_hash: str) -> Fees | None:
+        """What a replacement of ``tx_hash`` must outbid: its fees if the node holds it, or
+        if the node just refused it as underpriced (it holds another one paying more).
+        A transaction the node never took needs no outbidding, so fees do not climb while
+        broadcasts keep failing for other reasons."""
+        held = self._held_fees(tx_hash)
+        if held is not None:
+            return held
+        return self._underpriced.get(tx_hash)
 
     # -- sending -----------------------------------------------------------------
     def estimate(self, sender: str, to: str | None, data: bytes, value: int = 0) -> int:
@@ -136,16 +167,17 @@ class TxManager:
         return self.chain.nonce(sender) if nonce is None else nonce
 
     def _sign_locked(self, sender: str, to: str | None, data: bytes, nonce: int, value: int,
-                     gas: int) -> SignedTx:
+                     gas: int, fees: Fees | None = None) -> SignedTx:
         # The caller holds the sender's lock.
+        fees = fees or self._market()
         tx = {"chainId": self.chain_id, "nonce": nonce, "gas": gas, "value": value,
-              "data": data, "type": 2, **self._fee_fields()}
+              "data": data, "type": 2, **fees.fields()}
         if to:
             tx["to"] = to
         signed = self._signers[sender].sign_transaction(tx)
-        self._remember_gas("0x" + bytes(signed.hash).hex(), gas)
-        return SignedTx(sender, nonce, "0x" + bytes(signed.hash).hex(),
-                        bytes(signed.raw_transaction), to, data)
+        tx_hash = "0x" + bytes(signed.hash).hex()
+        self._signed.put(tx_hash, (gas, fees))
+        return SignedTx(sender, nonce, tx_hash, bytes(signed.raw_transaction), to, data, fees)
 
     def sign(
         self,
@@ -156,15 +188,21 @@ class TxManager:
         nonce: int | None = None,
         value: int = 0,
         gas: int | None = None,
+        replacing: str | None = None,
     ) -> SignedTx:
         """Sign without broadcasting. Without ``nonce`` the next one is reserved; passing
-        the nonce of an earlier attempt re-signs a replacement for that same slot."""
+        the nonce of an earlier attempt re-signs a replacement for that same slot, and
+        ``replacing`` (that attempt's hash) makes it outbid the attempt when the node holds it
+        or has just refused it as underpriced (:func:`chain.fees.bumped`)."""
         gas = self._gas_for(sender, to, data, value, gas)
+        replaced = self._to_outbid(replacing) if replacing and nonce is not None else None
         with self._locks[sender]:
-            if nonce is None:
-                nonce = self._next_nonce(sender)
-                self._nonces[sender] = nonce + 1
-            return self._sign_locked(sender, to, data, nonce, value, gas)
+            fresh = self._next_nonce(sender)
+            nonce = fresh if nonce is None else nonce
+            # The next fresh nonce comes after this one, never onto a slot re-signed here.
+            self._nonces[sender] = max(fresh, nonce + 1)
+            fees = bumped(replaced, self._market()) if replaced is not None else None
+            return self._sign_locked(sender, to, data, nonce, value, gas, fees)
 
     def broadcast(self, signed: SignedTx) -> str:
         """Broadcast a signed tx; a node that already has it is not an error."""
@@ -176,6 +214,8 @@ class TxManager:
                 return signed.tx_hash
             if "nonce too low" in text and self.chain.receipt(signed.tx_hash) is not None:
                 return signed.tx_hash
+            if is_underpriced(exc) and signed.fees is not None:
+                self._underpriced.put(signed.tx_hash, signed.fees)
             self._nonces.pop(signed.sender, None)
             raise
 
@@ -228,12 +268,6 @@ class TxManager:
         tx_hash = self.send(sender, to, data, value=value, gas=gas)
         return self.wait(tx_hash, sender=sender, to=to, data=data)
 
-    def _remember_gas(self, tx_hash: str, gas: int) -> None:
-        with self._gas_lock:
-            self._gas_limits[tx_hash] = gas
-            while len(self._gas_limits) > GAS_LIMITS_KEPT:
-                del self._gas_limits[next(iter(self._gas_limits))]
-
     def forget_nonces(self) -> None:
         """Drop cached nonces (after an evm_revert or a node restart)."""
         self._nonces.clear()
@@ -256,8 +290,8 @@ class TxManager:
                 if raw is not None:
                     return self.decoder.decode(raw, tx_hash=tx_hash)
         # A failed tx that burnt its whole gas limit ran out of gas (the replay above cannot tell).
-        with self._gas_lock:
-            limit = self._gas_limits.get(tx_hash)
+        signed = self._signed.get(tx_hash)
+        limit = signed[0] if signed is not None else None
         if limit is not None and limit == receipt.gas_used:
             return ContractRevert("OutOfGas", {"gasLimit": receipt.gas_used}, tx_hash=tx_hash)
         return ContractRevert("Reverted", {}, tx_hash=tx_hash)

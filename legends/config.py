@@ -73,7 +73,8 @@ class Config:
     DEVNET_PORT: int = 8545
     DEVNET_CHAIN_ID: int = 31337
     DEVNET_BLOCK_TIME: float | None = None  # None: a block per transaction
-    INDEXER_CONFIRMATIONS: int = 0
+    INDEXER_CONFIRMATIONS: int = 0  # also the depth at which the reward worker counts a mint
+    CHAIN_RECEIPT_POLL_MS: int | None = None  # None: 10 on the devnet, 1000 on other networks
 
     # -- the game's workers and limits
     REWARD_BATCH_SIZE: int = 200  # grants per mintBatch transaction
@@ -118,6 +119,12 @@ class Config:
                 raise ConfigurationError(name, "not a signer key: a private key is 32 bytes "
                                          "written as 64 hex digits (0x optional)")
         return keys
+
+    def receipt_poll_seconds(self) -> float:
+        """How often a receipt is asked for while waiting for one (CHAIN_RECEIPT_POLL_MS)."""
+        if self.CHAIN_RECEIPT_POLL_MS is not None:
+            return max(int(self.CHAIN_RECEIPT_POLL_MS), 1) / 1000
+        return 0.01 if self.CHAIN_NETWORK == "devnet" else 1.0
 
     def instance_folder(self, default: str | Path | None = None) -> Path | None:
         """INSTANCE_PATH, else ``default`` (the app's instance folder), else unknown."""

@@ -42,11 +42,12 @@ yes                 reverted           false         re-plan: the batch itself f
 ==================  =================  ============  ========================================
 
 Re-planning is the only step that gives grants a *new* batch id, so it is only safe once no
-transaction carrying the old id can still be mined. A mined (even reverted) receipt settles
-its nonce; the transaction layer must therefore re-send a batch with the nonce of its first
-send (a replacement, ideally signed locally and its hash committed before broadcast), so that
-no older copy is left in a mempool. Read receipts and ``batchMinted`` at the indexer's
-confirmation depth, so that a reorg cannot undo a decision.
+transaction carrying the old id can still be mined; a re-send therefore takes the nonce of
+the first send and outbids it (a replacement, signed locally, its hash committed before
+broadcast), so that no older copy is left in a mempool. Receipts count and ``batchMinted``
+is read at the confirmation depth (block = head - confirmations): a mint above it may still
+be undone by a reorg, so the batch waits (neither confirmed nor re-sent) until it is deep
+enough or gone.
 """
 
 from __future__ import annotations
@@ -221,6 +222,7 @@ class Decision(StrEnum):
     CONFIRM = "confirm"  # mark the batch and its grants confirmed
     RESEND = "resend"  # send the same batch (same id, same arguments) again
     REPLAN = "replan"  # release the grants to be planned into new batches
+    WAIT = "wait"  # mined above the confirmation depth: look again a little later
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,19 +232,24 @@ class Reconciliation:
 
 
 def reconcile(
-    tx_hash: str | None, receipt: ReceiptStatus | str | None, batch_minted: bool
+    tx_hash: str | None, receipt: ReceiptStatus | str | None, batch_minted: bool, *,
+    deep: bool = True, minted_above: bool = False,
 ) -> Reconciliation:
     """Decide what to do with a ``sending`` batch after a restart or a timeout.
 
     ``tx_hash`` is the last recorded transaction (``None`` if none was recorded), ``receipt``
     its receipt status (``None`` when there is no tx hash), ``batch_minted`` the on-chain
-    ``batchMinted(batchId)``. See the module docstring for why each answer is safe.
+    ``batchMinted(batchId)`` at the confirmation depth, ``deep`` whether the receipt's block
+    is at that depth, ``minted_above`` whether ``batchMinted`` is true at the head only. See
+    the module docstring for why each answer is safe.
     """
     status = ReceiptStatus(receipt) if receipt is not None else None
     if tx_hash is None and status not in (None, ReceiptStatus.NOT_FOUND):
         raise ValueError(f"a receipt ({status}) without a recorded tx hash")
     if batch_minted:
-        return Reconciliation(Decision.CONFIRM, "batchMinted is true on chain")
+        return Reconciliation(Decision.CONFIRM, "batchMinted is true at the confirmation depth")
+    if minted_above or (status not in (None, ReceiptStatus.NOT_FOUND) and not deep):
+        return Reconciliation(Decision.WAIT, "mined above the confirmation depth")
     if tx_hash is None:
         return Reconciliation(
             Decision.RESEND, "no tx hash recorded and not minted; the same batch id is safe"

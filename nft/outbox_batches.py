@@ -157,3 +157,8 @@ def retry_failed(session: Session) -> int:
 
 def changed_rows(result: object) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def hold_batch(session: Session, row_id: int, until: datetime) -> None:
+    """The batch is mined above the confirmation depth: look again at ``until`` (no failure)."""
+    session.get_one(RewardBatch, row_id).next_attempt_at = until

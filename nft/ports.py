@@ -16,6 +16,16 @@ RECEIPT_OK = "ok"
 RECEIPT_REVERTED = "reverted"
 
 
+class MintReceipt(Protocol):
+    """A mined transaction as the worker reads it: its status and the block it is in."""
+
+    @property
+    def status(self) -> str: ...  # "ok" or "reverted"
+
+    @property
+    def block(self) -> int: ...
+
+
 class SignedMint(Protocol):
     """A signed ``mintBatch`` transaction whose hash is known before it is broadcast."""
 
@@ -31,27 +41,36 @@ class SignedMint(Protocol):
 
 class Minter(Protocol):
     def sign_batch(self, target: str, to: Sequence[str], ids: Sequence[int],
-                   amounts: Sequence[int], batch_id: bytes, nonce: int | None = None
-                   ) -> SignedMint:
+                   amounts: Sequence[int], batch_id: bytes, nonce: int | None = None,
+                   replacing: str | None = None) -> SignedMint:
         """Sign ``mintBatch`` without sending it. ``nonce`` re-signs a replacement for the slot
-        of an earlier attempt; the minter may pick a fresh nonce when that slot is already
-        taken on chain (a transaction that can never be mined carries no risk)."""
+        of an earlier attempt, outbidding the fees of ``replacing`` (that attempt's hash) by
+        the node's replacement rule; the minter may pick a fresh nonce when that slot is
+        already taken on chain (a transaction that can never be mined carries no risk)."""
         ...
 
     def broadcast(self, signed: SignedMint) -> str:
         """Send a signed transaction; sending one the node already has is not an error."""
         ...
 
-    def receipt(self, tx_hash: str) -> str | None:
-        """``"ok"``, ``"reverted"``, or ``None`` when the transaction is not mined (or unknown)."""
+    def is_underpriced(self, error: Exception) -> bool:
+        """Whether a broadcast was refused for not outbidding a transaction of its nonce."""
         ...
 
-    def wait(self, tx_hash: str, timeout: float) -> str | None:
+    def head(self) -> int:
+        """The number of the newest block."""
+        ...
+
+    def receipt(self, tx_hash: str) -> MintReceipt | None:
+        """The mined transaction's status and block, or ``None`` when it is not mined."""
+        ...
+
+    def wait(self, tx_hash: str, timeout: float) -> MintReceipt | None:
         """Like :meth:`receipt`, polling for up to ``timeout`` seconds."""
         ...
 
-    def batch_minted(self, target: str, batch_id: bytes) -> bool:
-        """The on-chain ``batchMinted(batchId)`` of the target contract: the truth."""
+    def batch_minted(self, target: str, batch_id: bytes, block: int | str = "latest") -> bool:
+        """The on-chain ``batchMinted(batchId)`` of the target contract at ``block``: the truth."""
         ...
 
     def balances(self, player: str, token_ids: Sequence[int]) -> dict[int, int]:

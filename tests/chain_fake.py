@@ -135,6 +135,12 @@ class FakeChain:
         self.receipts[tx_hash] = Receipt(tx_hash, 0 if fate else 1, block.number, block.hash, gas_used)
         return tx_hash
 
+    def fees_of(self, tx_hash: str) -> tuple[int, int] | None:
+        for tx in self.sent:
+            if tx["hash"] == tx_hash:
+                return tx["maxFeePerGas"], tx["maxPriorityFeePerGas"]
+        return None
+
     def receipt(self, tx_hash: str, *, logs: bool = True) -> Receipt | None:
         found = self.receipts.get(tx_hash)
         if found is not None and not logs:

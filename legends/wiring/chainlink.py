@@ -35,6 +35,7 @@ class ChainLink:
     devnet_config: DevnetConfig
     metadata_base: str
     env: dict[str, str]
+    receipt_poll: float = 0.01  # seconds between receipt polls (Config.receipt_poll_seconds)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -57,7 +58,8 @@ class ChainLink:
     def tx(self) -> TxManager:
         with self._lock:
             if self._tx is None:
-                self._tx = TxManager(JsonRpcChain(self.rpc_url), artifacts.error_decoder())
+                self._tx = TxManager(JsonRpcChain(self.rpc_url, poll=self.receipt_poll),
+                                     artifacts.error_decoder())
                 for account in self.signers.all():
                     self._tx.add_signer(account)
             return self._tx
@@ -131,7 +133,7 @@ def build_chain_link(config: Config, instance_path: str, env: dict[str, str]) ->
     )
     rpc_url = config.CHAIN_RPC_URL or devnet_config.url
     return ChainLink(config.CHAIN_NETWORK, rpc_url, Path(instance_path), devnet_config,
-                     config.PUBLIC_URL, env)
+                     config.PUBLIC_URL, env, receipt_poll=config.receipt_poll_seconds())
 
 
 def init_app(app: Flask, config: Config, env: dict[str, str]) -> None:

@@ -32,7 +32,7 @@ def build_worker(app: Flask) -> RewardWorker:
     not deployed or the chain does not answer)."""
     with app.app_context():
         link, sessions = get_chain(), get_db().sessions
-        tx = TxManager(JsonRpcChain(link.rpc_url), artifacts.error_decoder(),
+        tx = TxManager(JsonRpcChain(link.rpc_url, poll=link.receipt_poll), artifacts.error_decoder(),
                        receipt_timeout=float(app.config["REWARD_RECEIPT_TIMEOUT"]))
         minter = tx.add_signer(link.signers.minter)
         manifest = SqlManifestStore(sessions).load(tx.chain_id).require_complete()
@@ -41,6 +41,7 @@ def build_worker(app: Flask) -> RewardWorker:
                         max_entries=int(app.config["REWARD_BATCH_SIZE"]),
                         max_batches=int(app.config["REWARD_MAX_BATCHES"]),
                         receipt_timeout=float(app.config["REWARD_RECEIPT_TIMEOUT"]),
+                        confirmations=int(app.config["INDEXER_CONFIRMATIONS"]),
                         on_confirmed=happenings.minted)
 
 

@@ -1,5 +1,6 @@
 """The transaction manager against a real devnet: nonces under concurrency, idempotent broadcast,
-reverts decoded from receipts, an unreachable node, and nonces after a chain revert."""
+reverts decoded from receipts, an unreachable node, nonces after a chain revert, and
+replacements that outbid a stuck transaction."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from chain import artifacts
-from chain.errors import ContractRevert, RpcUnavailable
+from chain.errors import ContractRevert, RpcError, RpcUnavailable
 from chain.rpc import JsonRpcChain
 from chain.txmanager import TxManager
 
@@ -142,3 +143,49 @@ def test_sending_works_again_after_evm_revert_and_forget_nonces(suite, signers, 
     receipt = suite.token.transact(admin, "mint", player, TOKEN)
     assert receipt.ok and tx_nonce(chain_tx, receipt.tx_hash) == start
     assert suite.token.balance_of(player) == TOKEN
+
+
+def test_a_replacement_outbids_both_fees_of_the_tx_it_replaces(suite, signers, chain_tx):
+    """Signed for the nonce of a transaction stuck in the pool, a replacement pays at least 10%
+    more on maxFeePerGas and maxPriorityFeePerGas (what geth asks; anvil asks for more than
+    the old maxFeePerGas), and the node takes it in the old one's place."""
+    from chain.fees import is_underpriced
+
+    admin, player = signers.deployer.address, signers.faucet.address
+    data = suite.token.encode("mint", player, TOKEN)
+    chain = chain_tx.chain
+    chain.set_automine(False)
+    try:
+        stuck = chain_tx.sign(admin, suite.token.address, data)
+        chain_tx.broadcast(stuck)
+        same = chain_tx.sign(admin, suite.token.address, data + b"\x00", nonce=stuck.nonce)
+        with pytest.raises(RpcError) as refused:  # the same fees do not replace it
+            chain_tx.broadcast(same)
+        assert is_underpriced(refused.value)
+
+        # A manager that never saw the stuck transaction (a restarted process) asks the node.
+        fresh = TxManager(JsonRpcChain(chain.url), artifacts.error_decoder())
+        fresh.add_signer(signers.deployer)
+        replacement = fresh.sign(admin, suite.token.address, data, nonce=stuck.nonce,
+                                 replacing=stuck.tx_hash)
+        old, new = stuck.fees, replacement.fees
+        assert new.max_fee * 10 >= old.max_fee * 11 and new.tip * 10 >= old.tip * 11
+        fresh.broadcast(replacement)
+        assert chain.pending_hashes() == [replacement.tx_hash]
+        chain.mine()
+    finally:
+        for tx_hash in chain.pending_hashes():
+            chain.drop_transaction(tx_hash)
+        chain.set_automine(True)
+    assert chain.receipt(replacement.tx_hash).ok and chain.receipt(stuck.tx_hash) is None
+    assert suite.token.balance_of(player) == TOKEN
+
+
+def test_a_fresh_nonce_never_lands_on_a_slot_just_re_signed(suite, signers, chain_tx):
+    admin = signers.deployer.address
+    chain_tx.forget_nonces()
+    start = chain_tx.chain.nonce(admin)
+    again = chain_tx.sign(admin, suite.token.address, b"", nonce=start, gas=50_000)
+    after = chain_tx.sign(admin, suite.token.address, b"", gas=50_000)
+    assert (again.nonce, after.nonce) == (start, start + 1)
+    chain_tx.forget_nonces()

@@ -40,3 +40,26 @@ def test_worker_without_a_chain_is_a_one_line_error(make_app, tmp_path):
     assert result.returncode != 0 and "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "unreachable" in lines[0]
+
+
+@pytest.mark.devnet
+def test_the_app_worker_counts_mints_at_the_confirmation_depth_and_polls_as_configured(
+        make_app, devnet, deployed, suite, chain_tx):
+    from datetime import timedelta
+
+    from eth_account import Account
+
+    from legends.workers.rewards import build_worker
+    from quests.orm import utcnow
+
+    app = chain_app(make_app, devnet, deployed, INDEXER_CONFIRMATIONS=1, CHAIN_RECEIPT_POLL_MS=25)
+    worker = build_worker(app)
+    assert worker.confirmations == 1 and worker.minter.tx.chain.poll == 0.025
+    player = Account.create().address
+    grant(app, player, "forge-first-agent", {"shards": {"forge": 2}})
+    cycle = worker.run_once()
+    assert cycle.sent == 1 and cycle.confirmed == 0 and cycle.waiting == 1  # mined at the head
+    chain_tx.chain.mine()
+    worker.clock = lambda: utcnow() + timedelta(seconds=10)  # past the batch's next look
+    assert worker.run_once().confirmed == 1
+    assert suite.shards.balances(player, [3]) == {3: 2}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import socket
+from contextlib import contextmanager
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -126,3 +127,39 @@ def free_port() -> int:
 def later(seconds: float):
     """A clock ``seconds`` ahead of now (to make deferred batches due)."""
     return lambda: utcnow() + timedelta(seconds=seconds)
+
+
+@contextmanager
+def mining_off(chain: JsonRpcChain):
+    """The devnet stops mining on its own: transactions wait in its pool (stuck) until
+    ``chain.mine()``. Afterwards the pool is emptied and mining per transaction resumes."""
+    chain.set_automine(False)
+    try:
+        yield chain
+    finally:
+        for tx_hash in chain.pending_hashes():
+            chain.drop_transaction(tx_hash)
+        chain.set_automine(True)
+
+
+class SpyingMinter(ChainMinter):
+    """The real minter, keeping every transaction it broadcast (to replay one in a reorg)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.broadcasts: list = []
+
+    def broadcast(self, signed):  # type: ignore[no-untyped-def]
+        self.broadcasts.append(signed)
+        return super().broadcast(signed)
+
+
+def spying_worker(sessions, url: str, suite: Suite, signers, **options) -> RewardWorker:
+    plain = fresh_minter(url, suite, signers)
+    options.setdefault("receipt_timeout", 5.0)
+    return RewardWorker(sessions, SpyingMinter(plain.tx, plain.suite, plain.sender), **options)
+
+
+def onchain_minted(suite: Suite, sessions: sessionmaker[Session]) -> list[bool]:
+    return [(suite.shards if b.target == "shards" else suite.token).call(
+        "batchMinted", bytes.fromhex(b.batch_id[2:])) for b in batches(sessions)]

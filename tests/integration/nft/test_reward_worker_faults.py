@@ -24,6 +24,7 @@ from reward_support import (
     grant_states,
     grants,
     later,
+    onchain_minted,
     record,
     sahara_grants,
     shard_grants,
@@ -50,11 +51,6 @@ REPO = Path(__file__).resolve().parents[3]
 def some_grants(n: int = 6) -> tuple[list[str], list[Grant]]:
     players = [fresh_address() for _ in range(n)]
     return players, shard_grants(players) + sahara_grants(players[: n // 2])
-
-
-def onchain_minted(suite, sessions) -> list[bool]:
-    return [(suite.shards if b.target == "shards" else suite.token).call(
-        "batchMinted", bytes.fromhex(b.batch_id[2:])) for b in batches(sessions)]
 
 
 # What the ledger and the chain look like right after the crash, before any restart.

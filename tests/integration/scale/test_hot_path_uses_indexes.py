@@ -34,23 +34,31 @@ class MintingMinter:
 
     def __init__(self) -> None:
         self.nonce = 0
+        self.minted: set[bytes] = set()
 
-    def sign_batch(self, target, to, ids, amounts, batch_id, nonce=None):  # type: ignore[no-untyped-def]
+    def sign_batch(self, target, to, ids, amounts, batch_id, nonce=None, replacing=None):  # type: ignore[no-untyped-def]
         self.nonce += 1
         return SimpleNamespace(tx_hash=f"0x{self.nonce:064x}", nonce=self.nonce, sender=self.sender,
                                batch_id=batch_id)
 
     def broadcast(self, signed):  # type: ignore[no-untyped-def]
+        self.minted.add(signed.batch_id)
         return signed.tx_hash
 
+    def is_underpriced(self, error):  # type: ignore[no-untyped-def]
+        return False
+
+    def head(self) -> int:
+        return self.nonce
+
     def receipt(self, tx_hash):  # type: ignore[no-untyped-def]
-        return "ok"
+        return SimpleNamespace(status="ok", block=int(tx_hash, 16))
 
     def wait(self, tx_hash, timeout):  # type: ignore[no-untyped-def]
-        return "ok"
+        return self.receipt(tx_hash)
 
-    def batch_minted(self, target, batch_id):  # type: ignore[no-untyped-def]
-        return False
+    def batch_minted(self, target, batch_id, block="latest"):  # type: ignore[no-untyped-def]
+        return batch_id in self.minted
 
     def resync(self) -> None:
         pass

@@ -3,7 +3,9 @@ deployed suite in its manifest and the catalog loaded, funded players who signed
 the verification loop driven step by step.
 
 The ``suite`` fixture rolls the chain back after each test, so every test gets a fresh app
-database: a cursor left ahead of the chain would only measure the rollback.
+database: a cursor left ahead of the chain would only measure the rollback. Completions go to
+the app's own sink (reward ledger, player events), read back with ``heard`` and
+``grant_states``.
 """
 
 from __future__ import annotations
@@ -17,27 +19,42 @@ from sqlalchemy import func, select
 TOKEN = 10**18
 
 
-class RecordingSink:
-    """A completion sink that holds what happened until the loop's commit, then flushes it."""
-
-    def __init__(self) -> None:
-        self.pending: list[tuple[str, str, str]] = []
-        self.flushed: list[tuple[str, str, str]] = []
-
-    def completed(self, session, completion) -> None:
-        self.pending.append(("completed", completion.player, completion.quest_id))
-
-    def withdrawn(self, session, completion) -> None:
-        self.pending.append(("withdrawn", completion.player, completion.quest_id))
-
-    def flush(self) -> None:
-        self.flushed.extend(self.pending)
-        self.pending = []
+@pytest.fixture
+def sink(vapp):
+    """The app's own completion sink: it records the reward grants and the player's events."""
+    return vapp.extensions["legends.completion_sink"]
 
 
 @pytest.fixture
-def sink():
-    return RecordingSink()
+def heard(sessions):
+    """What players were told, in order, from the committed event log: a list of
+    ("completed" | "withdrawn", player, quest id)."""
+    from legends.realtime.events import QUEST_COMPLETED, QUEST_WITHDRAWN
+    from legends.realtime.store import RealtimeEvent
+
+    words = {QUEST_COMPLETED: "completed", QUEST_WITHDRAWN: "withdrawn"}
+
+    def told() -> list[tuple[str, str, str]]:
+        with sessions() as session:
+            rows = session.scalars(select(RealtimeEvent).where(RealtimeEvent.type.in_(list(words)))
+                                   .order_by(RealtimeEvent.id))
+            return [(words[r.type], r.payload["player"], r.payload["quest_id"]) for r in rows]
+
+    return told
+
+
+@pytest.fixture
+def grant_states(sessions):
+    """The ledger's grant states for ``address`` and ``quest_id``, by kind."""
+    from nft.store import RewardGrant
+
+    def states(address: str, quest_id: str) -> dict[str, str]:
+        with sessions() as session:
+            rows = session.scalars(select(RewardGrant).where(
+                RewardGrant.player == address.lower(), RewardGrant.source == quest_id))
+            return {f"{r.kind}{'' if r.token_id is None else r.token_id}": r.state for r in rows}
+
+    return states
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ ZERO = "0x" + "00" * 20
 
 
 def test_claiming_from_the_faucet_completes_the_gate_quest(funded, suite, sign_in, accept, make_loop,
-                                                           settle, verified, sink):
+                                                           settle, verified, heard):
     player = funded[0]
     sign_in(player)
     loop = make_loop()
@@ -20,7 +20,7 @@ def test_claiming_from_the_faucet_completes_the_gate_quest(funded, suite, sign_i
     suite.token.transact(player, "claim")
     settle(loop)
     assert verified(player) == {"gate.faucet"}
-    assert ("completed", player, "gate.faucet") in sink.flushed
+    assert ("completed", player, "gate.faucet") in heard()
 
 
 def test_labels_and_a_reviewers_nod_complete_the_oasis_quests(funded, suite, signers, sign_in, unlock,

@@ -23,7 +23,7 @@ def post_task(suite, admin) -> int:
 
 def test_a_restarted_indexer_misses_nothing_and_counts_nothing_twice(funded, suite, signers, sign_in, unlock,
                                                                      accept, make_loop, settle, verified,
-                                                                     evidence_count, sessions, sink):
+                                                                     evidence_count, sessions, sink, heard):
     player = funded[0]
     sign_in(player)
     unlock(player, "oasis")
@@ -45,7 +45,6 @@ def test_a_restarted_indexer_misses_nothing_and_counts_nothing_twice(funded, sui
 
         service.apply_chain_events(session, [chain_event(e) for e in batch.events], datetime.now(UTC),
                                    sink=sink)
-    sink.flush()
     assert verified(player) == {"oasis.first-labels"}
 
     # Meanwhile more blocks arrive while no indexer runs; a new one (same database) resumes.
@@ -57,7 +56,7 @@ def test_a_restarted_indexer_misses_nothing_and_counts_nothing_twice(funded, sui
     with sessions() as session:
         assert len(session.scalars(select(QuestCompletion).where(
             QuestCompletion.quest_id == "oasis.first-labels")).all()) == 1
-    assert sink.flushed.count(("completed", player, "oasis.first-labels")) == 1
+    assert heard().count(("completed", player, "oasis.first-labels")) == 1
 
 
 def claim_raw(suite, chain_tx, player):
@@ -70,7 +69,7 @@ def claim_raw(suite, chain_tx, player):
 
 def test_a_reorg_deeper_than_the_confirmations_withdraws_the_orphaned_completion(
         funded, suite, chain_tx, sign_in, accept, make_loop, settle, verified, evidence_count, sessions,
-        sink):
+        heard, grant_states):
     player = funded[0]
     sign_in(player)
     chain_tx.chain.request("anvil_mine", ["0x3"])  # keep the test's snapshot below the fork
@@ -82,6 +81,8 @@ def test_a_reorg_deeper_than_the_confirmations_withdraws_the_orphaned_completion
     chain_tx.chain.request("anvil_mine", ["0x1"])
     settle(loop)
     assert verified(player) == {"gate.faucet"}
+    owed = grant_states(player, "gate.faucet")
+    assert owed and set(owed.values()) <= {"pending", "confirmed"}  # pending on chain, XP at once
 
     # Two blocks (deeper than one confirmation) replaced by empty ones: the claim is gone.
     chain_tx.chain.request("anvil_reorg", [2, []])
@@ -92,7 +93,9 @@ def test_a_reorg_deeper_than_the_confirmations_withdraws_the_orphaned_completion
     assert reports[0].batch.rewind_to == receipt.block_number
     assert [c.quest_id for r in reports for c in r.withdrawn] == ["gate.faucet"]
     assert verified(player) == set() and evidence_count(player) == 0
-    assert ("withdrawn", player, "gate.faucet") in sink.flushed
+    assert heard()[-1] == ("withdrawn", player, "gate.faucet")
+    # Nothing was sent yet, so the ledger takes every grant back (XP subtracted again).
+    assert set(grant_states(player, "gate.faucet").values()) == {"withdrawn"}
     with sessions() as session:
         assert session.scalars(select(QuestWithdrawal.quest_id)).all() == ["gate.faucet"]
 
@@ -103,10 +106,12 @@ def test_a_reorg_deeper_than_the_confirmations_withdraws_the_orphaned_completion
     assert verified(player) == {"gate.faucet"}
     with sessions() as session:
         assert session.scalar(select(QuestCompletion.tx_hash)) == again.tx_hash
+    # Owed again under the same keys: still one grant of each, paid once.
+    assert grant_states(player, "gate.faucet") == owed
 
 
 def test_a_reorg_within_the_confirmation_depth_is_never_seen(funded, suite, chain_tx, sign_in, accept,
-                                                             make_loop, settle, verified, sink):
+                                                             make_loop, settle, verified, heard):
     player = funded[0]
     sign_in(player)
     chain_tx.chain.request("anvil_mine", ["0x3"])
@@ -119,12 +124,12 @@ def test_a_reorg_within_the_confirmation_depth_is_never_seen(funded, suite, chai
     chain_tx.chain.request("anvil_mine", ["0x3"])
     reports = settle(loop)
     assert all(r.batch.rewind_to is None for r in reports)
-    assert verified(player) == set() and sink.flushed == []
+    assert verified(player) == set() and heard() == []
 
 
 def test_a_transaction_mined_again_on_the_new_branch_still_counts_once(
         funded, suite, chain_tx, sign_in, accept, make_loop, settle, verified, evidence_count, sessions,
-        sink):
+        heard, grant_states):
     player = funded[0]
     sign_in(player)
     chain_tx.chain.request("anvil_mine", ["0x3"])
@@ -148,6 +153,8 @@ def test_a_transaction_mined_again_on_the_new_branch_still_counts_once(
     with sessions() as session:
         row = session.scalar(select(QuestCompletion))
         assert (row.tx_hash, row.block_number) == (signed.tx_hash, moved.block_number)
-    # Withdrawn on the orphaned block, completed again on the new one: the sink heard both.
-    assert sink.flushed == [("completed", player, "gate.faucet"), ("withdrawn", player, "gate.faucet"),
+    # Withdrawn on the orphaned block, completed again on the new one: the player heard both,
+    # and the ledger still holds one grant of each kind, owed once.
+    assert set(grant_states(player, "gate.faucet").values()) <= {"pending", "confirmed"}
+    assert heard() == [("completed", player, "gate.faucet"), ("withdrawn", player, "gate.faucet"),
                             ("completed", player, "gate.faucet")]

@@ -155,7 +155,7 @@ def test_the_minter_reads_a_batch_status_without_its_logs(fake, tx):
     fake.failing[DATA_AT.lower()] = "revert"
     failed = tx.send(minter.sender, DATA_AT, b"", gas=21_000)
     assert (minter.receipt(ok), minter.wait(failed, 0.1), minter.wait("0x" + "00" * 32, 0.0)) == (
-        "ok", "reverted", None)
+        ("ok", 1), ("reverted", 2), None)
 
 
 def test_snapshots_roll_the_fake_back(fake, tx):

@@ -90,3 +90,21 @@ def test_production_on_the_devnet_is_refused():
     with pytest.raises(ConfigurationError) as refused:
         config.validate()
     assert refused.value.setting == "CHAIN_NETWORK"
+
+
+EXTERNAL = {"CHAIN_NETWORK": "external", "CHAIN_RPC_URL": "http://127.0.0.1:1"}
+
+
+@pytest.mark.parametrize("env,seconds", [
+    ({}, 0.01),
+    (EXTERNAL, 1.0),
+    ({"CHAIN_RECEIPT_POLL_MS": "250"}, 0.25),
+    ({**EXTERNAL, "CHAIN_RECEIPT_POLL_MS": "50"}, 0.05),
+])
+def test_the_receipt_poll_interval_is_per_network(env, seconds, tmp_path):
+    from legends.wiring.chainlink import build_chain_link
+
+    config = load_config(env=env)
+    assert config.receipt_poll_seconds() == seconds
+    link = build_chain_link(config, str(tmp_path), {})
+    assert link.receipt_poll == seconds

@@ -188,6 +188,26 @@ def test_only_a_reverted_unminted_batch_is_replanned():
     assert replans == [(TX, ReceiptStatus.REVERTED, False)]
 
 
+@pytest.mark.parametrize(
+    ("scenario", "receipt", "minted", "deep", "above", "decision"),
+    [
+        ("mined above the depth", ReceiptStatus.OK, False, False, False, Decision.WAIT),
+        ("reverted above the depth (maybe already minted by a copy)", ReceiptStatus.REVERTED,
+         False, False, False, Decision.WAIT),
+        ("an earlier attempt minted it above the depth", ReceiptStatus.NOT_FOUND, False, True,
+         True, Decision.WAIT),
+        ("minted at the depth", ReceiptStatus.OK, True, True, False, Decision.CONFIRM),
+        ("the mint was orphaned by a reorg", ReceiptStatus.NOT_FOUND, False, True, False,
+         Decision.RESEND),
+        ("reverted at the depth, nothing minted", ReceiptStatus.REVERTED, False, True, False,
+         Decision.REPLAN),
+    ],
+)
+def test_nothing_above_the_confirmation_depth_is_confirmed_replanned_or_sent_again(
+        scenario, receipt, minted, deep, above, decision):
+    assert reconcile(TX, receipt, minted, deep=deep, minted_above=above).decision is decision, scenario
+
+
 def test_a_receipt_without_a_tx_hash_is_a_bug():
     with pytest.raises(ValueError, match="without a recorded tx hash"):
         reconcile(None, ReceiptStatus.OK, False)
