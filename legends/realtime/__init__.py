@@ -52,6 +52,15 @@ class Realtime:
         return getattr(self.manager, "thread", None) is not None
 
 
+def async_mode() -> str:
+    """gevent when this process was patched by it (``legends serve``, ``gunicorn -k gevent``),
+    else threading with simple-websocket."""
+    import sys
+
+    monkey = sys.modules.get("gevent.monkey")
+    return "gevent" if monkey is not None and monkey.is_module_patched("socket") else "threading"
+
+
 def init_app(app: Flask, config: Any) -> Realtime:
     from legends.extensions import socketio
     from legends.realtime.namespace import LiveNamespace
@@ -59,7 +68,8 @@ def init_app(app: Flask, config: Any) -> Realtime:
     channel = config.REALTIME_CHANNEL
     manager = WatchedRedisManager(config.REDIS_URL, channel=channel) if config.REDIS_URL else None
     # client_manager is always given: the shared SocketIO object keeps options between apps.
-    socketio.init_app(app, client_manager=manager, cors_allowed_origins=origins(config))
+    socketio.init_app(app, client_manager=manager, cors_allowed_origins=origins(config),
+                      async_mode=async_mode())
     if not any(ns.namespace == NAMESPACE for ns in socketio.namespace_handlers):
         socketio.on_namespace(LiveNamespace(NAMESPACE))
     broadcaster = Broadcaster(config.REDIS_URL, channel)
