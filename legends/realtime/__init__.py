@@ -39,9 +39,12 @@ class Realtime:
         self.broadcaster, self.manager = broadcaster, manager
 
     def status(self) -> dict[str, Any]:
+        from legends.extensions import socketio
+
+        served = {"mode": self.broadcaster.mode, "async_mode": socketio.async_mode}
         if self.manager is None:
-            return {"ok": True, "queue": "in-process", "mode": self.broadcaster.mode}
-        report = {"queue": "redis", "mode": self.broadcaster.mode, **self.manager.status()}
+            return {"ok": True, "queue": "in-process", **served}
+        report = {"queue": "redis", **served, **self.manager.status()}
         # A process that only emits (write-only) has no subscription to keep alive.
         report["ok"] = self.broadcaster.mode == "queue" or report["subscribed"] or not self.listening
         report["listening"] = self.listening

@@ -31,9 +31,7 @@ RUNTIME_PLUGINS = {
 
 # Imported lazily by a tool that skips, with a message, when they are missing; never needed by
 # the app, the tests or `make install`:
-OPTIONAL_PROBES = {
-    "gevent": "bench/async_probe.py measures the gevent mode beside threading, only if installed",
-}
+OPTIONAL_PROBES: dict[str, str] = {}  # module -> why a tool may import it without declaring it
 
 
 def distribution(requirement: str) -> str:
