@@ -23,8 +23,6 @@ IMPORT_NAMES = {"pyyaml": "yaml", "python-socketio": "socketio"}
 
 # Declared for what they add at run time, never imported by our code:
 RUNTIME_PLUGINS = {
-    "simple-websocket": "flask-socketio's WebSocket transport (engineio loads it when present)",
-    "psycopg": "SQLAlchemy's PostgreSQL driver, chosen by the postgresql+psycopg:// URL",
     "coincurve": "eth-keys' native backend: ~10x faster transaction signing when installed",
     "jinja2": "Flask's template engine: every page in frontend/templates is a Jinja2 template",
 }
