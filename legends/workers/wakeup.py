@@ -22,21 +22,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from legends.realtime.emitter import BACKOFF, redis_options
+from legends.realtime.pgnotify import libpq_url
 from nft.outbox import GRANTS_RECORDED
 
 log = logging.getLogger(__name__)
 CHANNEL = "legends:rewards:wake"
 PG_CHANNEL = "legends_rewards_wake"
 EXTENSION = "legends.reward_wakeup"
-
-
-def libpq_url(database_url: str | None) -> str | None:
-    """The psycopg connection string of a PostgreSQL SQLAlchemy URL; None for other databases."""
-    if not database_url or not database_url.startswith("postgresql"):
-        return None
-    from sqlalchemy.engine import make_url
-
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 class Wakeup:

@@ -59,7 +59,8 @@ def test_without_redis_a_wake_up_crosses_processes_through_postgresql_notify(mak
 
     import psycopg
 
-    from legends.workers.wakeup import PG_CHANNEL, libpq_url
+    from legends.realtime.pgnotify import libpq_url
+    from legends.workers.wakeup import PG_CHANNEL
 
     with psycopg.connect(libpq_url(postgres_url), autocommit=True) as other:  # another schema's grants
         other.execute("SELECT pg_notify(%s, 'some_other_schema')", (PG_CHANNEL,))
