@@ -26,11 +26,10 @@ BACKOFF = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
 
 def libpq_url(database_url: str | None) -> str | None:
     """The psycopg connection string of a PostgreSQL SQLAlchemy URL; None for other databases."""
-    if not database_url or not database_url.startswith("postgresql"):
+    scheme, _, rest = (database_url or "").partition("://")
+    if scheme.split("+")[0] != "postgresql" or not rest:
         return None
-    from sqlalchemy.engine import make_url
-
-    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return f"postgresql://{rest}"
 
 
 class Notifier:
@@ -134,14 +133,7 @@ def deliver(app: Any, text: str) -> None:
 
 
 def read_event(app: Any, stream: str, offset: int) -> Envelope | None:
-    from sqlalchemy import select
-
-    from legends.realtime.store import RealtimeEvent, RealtimeStream
+    from legends.realtime.store import event_at
 
     with app.extensions["legends.db"].sessions() as session:
-        row = session.execute(select(RealtimeEvent).where(
-            RealtimeEvent.stream == stream, RealtimeEvent.offset == offset)).scalar_one_or_none()
-        epoch = session.execute(select(RealtimeStream.epoch).where(RealtimeStream.stream == stream)).scalar()
-        if row is None or epoch is None:
-            return None
-        return Envelope(stream, row.type, row.offset, epoch, row.created_at, row.payload)
+        return event_at(session, stream, offset)
