@@ -65,12 +65,14 @@ class GeventServer:
 
     def serve_forever(self) -> None:
         """Until Ctrl-C or SIGTERM (a signal's handler runs in a greenlet of its own, so it
-        stops the server rather than raising in this one)."""
+        stops the server rather than raising in this one: no KeyboardInterrupt report from
+        gevent's hub)."""
         import signal
 
         import gevent
 
-        gevent.signal_handler(signal.SIGTERM, self.server.stop)
+        for number in (signal.SIGTERM, signal.SIGINT):
+            gevent.signal_handler(number, self.server.stop)
         self.server.serve_forever()
 
     def server_close(self) -> None:
