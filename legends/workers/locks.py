@@ -1,7 +1,8 @@
 """One holder per database for work that must not run twice (the reward worker).
 
 Two reward workers on one database would race for the same minter nonces. PostgreSQL gets a
-session advisory lock (it dies with the holder's connection); SQLite, always on this
+session advisory lock (it dies with the holder's connection), keyed by the role and the
+schema: advisory locks are database-wide, and another schema is another game's tables; SQLite, always on this
 machine, gets an exclusive ``flock`` on a file next to the database (it dies with the
 holder's process). Neither leaves anything to clean up after a crash.
 """
@@ -36,8 +37,9 @@ def only_one(engine: Engine, role: str) -> Iterator[None]:
 
 @contextmanager
 def _advisory_lock(engine: Engine, role: str) -> Iterator[None]:
-    key = zlib.crc32(f"sahara-legends:{role}".encode())
     with engine.connect() as conn:
+        schema = conn.scalar(text("SELECT current_schema()"))
+        key = zlib.crc32(f"sahara-legends:{schema}:{role}".encode())
         if not conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}):
             raise AlreadyRunning(f"another {role} is running on this database")
         conn.commit()
