@@ -53,6 +53,24 @@ def raise_open_files(wanted: int = 65536) -> int:
     return soft
 
 
+def gevent_handler() -> type:
+    """gevent's request handler that, like :class:`SocketAwareHandler`, ends a connection
+    whose request was a websocket: gevent's keeps it alive too and read the client's close
+    frame as a request ("Invalid HTTP method" on stderr at every disconnect)."""
+    from gevent.pywsgi import WSGIHandler
+
+    class SocketAwareGeventHandler(WSGIHandler):
+        def handle_one_response(self) -> None:
+            upgrade = self.environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+            try:
+                super().handle_one_response()
+            finally:
+                if upgrade:
+                    self.close_connection = True
+
+    return SocketAwareGeventHandler
+
+
 class GeventServer:
     """gevent's WSGI server with the two calls the commands use."""
 
@@ -61,7 +79,8 @@ class GeventServer:
 
         # The listen backlog as below; no access log line per request (the threaded one's
         # is werkzeug's development log), errors still go to stderr.
-        self.server = WSGIServer((host, port), app, log=None, backlog=4096)
+        self.server = WSGIServer((host, port), app, log=None, backlog=4096,
+                                 handler_class=gevent_handler())
 
     def serve_forever(self) -> None:
         """Until Ctrl-C or SIGTERM (a signal's handler runs in a greenlet of its own, so it

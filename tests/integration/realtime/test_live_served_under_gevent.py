@@ -143,6 +143,9 @@ def test_the_gevent_process_carries_a_players_journey_and_its_replay(gevent_serv
     output, _ = web.communicate(timeout=20)
     assert web.returncode == 0, output
     assert "(gevent)" in output and "Traceback" not in output and "Bad request" not in output
+    # gevent's handler reports a request it cannot parse as "<socket>: (from (host, port)) ...":
+    # a closed websocket's last frame read as a new request, at every disconnect, until fixed
+    assert "(from (" not in output and "Invalid HTTP" not in output, output
 
 
 def test_gevent_is_refused_on_sqlite(tmp_path):
