@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="port for the private anvil (default: a free one)")
     parser.add_argument("--players", type=int, default=None, help="scale: how many players")
     parser.add_argument("--tiny", action="store_true", help="scale: ~2,000 players (test suite)")
+    parser.add_argument("--async-mode", choices=("gevent", "threading"), default=None,
+                        help="realtime: serve in this mode (default: as legends serve picks)")
     args = parser.parse_args(argv)
     known = {**BENCHMARKS, **ON_REQUEST}
     unknown = [n for n in args.names if n not in known]
@@ -44,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(known[name])
         started = time.perf_counter()
         accepts = inspect.signature(module.run).parameters
-        extra = {k: v for k, v in (("players", args.players), ("tiny", args.tiny)) if k in accepts}
+        extra = {k: v for k, v in (("players", args.players), ("tiny", args.tiny),
+                                                       ("mode", args.async_mode)) if k in accepts}
         rows = module.run(args.quick, port=args.port, **extra)
         print_table(module.TITLE, rows)
         print(f"({name}: {time.perf_counter() - started:.1f}s{', quick' if args.quick else ''})",

@@ -1,15 +1,13 @@
-"""The async-mode comparison behind the choice of threading: a bare Flask-SocketIO server in
+"""The async-mode comparison behind the choice of gevent: a bare Flask-SocketIO server in
 ``threading`` or ``gevent`` mode (simple-websocket in both) holding N idle public clients;
 connect success, RSS per connection and one broadcast, on the same machine as the app.
 
 ``python -m bench.async_probe``: runs both modes and prints the table (the server runs as
-``python -m bench.async_probe serve MODE PORT``). gevent is not a dependency of the project
-(the app ships threading): install it by hand to probe that mode; without it the gevent rows
-are skipped with a message."""
+``python -m bench.async_probe serve MODE PORT``). ``python -m bench realtime`` measures the
+app itself as ``legends serve`` ships it."""
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import subprocess
 import sys
@@ -114,9 +112,5 @@ if __name__ == "__main__":
 
         raise_open_files()
         modes = sys.argv[1:] or ["threading", "gevent"]
-        if "gevent" in modes and importlib.util.find_spec("gevent") is None:
-            print("async probe: gevent is not installed (`pip install gevent` to probe it); "
-                  "skipping the gevent mode", file=sys.stderr)
-            modes = [mode for mode in modes if mode != "gevent"]
         print_table("Async mode probe (bare Flask-SocketIO, idle public clients)",
                     [row for mode in modes for row in measure(mode)])

@@ -1,16 +1,21 @@
 """Live updates on one web process: latency from an action's receipt to the player's
 client, websocket clients held, memory per connection, and one broadcast to everybody.
 
-A private anvil with the suite, the app on a fresh SQLite database, and ONE web process
-(``legends serve --workers``: threading + simple-websocket, the indexer, reward worker and
-caretaker as its threads; with Redis reachable, Socket.IO's queue goes through Redis as in
-production). The clients live in this process (``bench.live_clients``: asyncio websockets
-speaking Engine.IO 4), the server in its own, so they do not share a GIL.
+A private anvil with the suite, the app on a private PostgreSQL database (``bench_realtime_
+<pid>``, dropped afterwards; SQLite in WAL mode if PostgreSQL is not reachable), and ONE web
+process as ``legends serve --workers`` ships it: gevent on PostgreSQL (threading on SQLite,
+or with ``--threading``), the indexer, reward worker, caretaker and scheduler in it; with
+Redis reachable, Socket.IO's queue goes through Redis as in production. The clients live in
+this process (``bench.live_clients``: asyncio websockets speaking Engine.IO 4), the server in
+its own, so they do not share a GIL.
 
 - latency: N players accepted ``gate.faucet`` and hold a socket (token auth); the faucet
   relayer claims for one player at a time; per action, the time from the claim's receipt
   to ``quest.completed`` at that player's client, and to ``reward.minted`` (the shards of
-  the quest, minted by the woken reward worker);
+  the quest, minted by the woken reward worker), split at the events' own ``at`` (written in
+  the transaction that records them): receipt -> completion row (indexer poll, verification)
+  -> client (commit, emit, Redis, socket), and completion row -> mint row (wake-up, the mint
+  transaction, its receipt) -> client;
 - capacity: anonymous public clients are added in steps until a step fails to connect
   fully; RSS of the web process per step; then one announcement to all of them.
 """
@@ -24,7 +29,10 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +53,7 @@ from legends.realtime.tokens import issue
 from quests import service
 from quests.loader import load_catalog
 
-TITLE = "Live updates (one web process: threading + simple-websocket)"
+TITLE = "Live updates (one web process, as legends serve --workers ships it)"
 ROOT = Path(__file__).resolve().parent.parent
 REDIS = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -85,9 +93,10 @@ def threads_of(pid: int) -> int:
     return 0
 
 
-def start_web(env: dict[str, str], port: int) -> subprocess.Popen:
-    web = subprocess.Popen([sys.executable, "-c", "from legends.cli import main; main()", "serve",
-                            "--workers", "--port", str(port)], env=env, cwd=ROOT,
+def start_web(env: dict[str, str], port: int, mode: str | None = None) -> subprocess.Popen:
+    chosen = ["--async-mode", mode] if mode else []
+    web = subprocess.Popen([sys.executable, "-c", "from legends import main; main()", "serve",
+                            "--workers", "--port", str(port), *chosen], env=env, cwd=ROOT,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -112,6 +121,24 @@ def stop_web(web: subprocess.Popen) -> None:
 def first(crowd: Crowd, event: str, index: int) -> float | None:
     with crowd.lock:
         return next((t for i, e, _d, t in crowd.heard if i == index and e == event), None)
+
+
+def written(crowd: Crowd, event: str, index: int) -> float | None:
+    """The event's own ``at`` (wall clock, in the transaction that recorded it) on the
+    perf_counter scale of the arrival times."""
+    with crowd.lock:
+        data = next((d for i, e, d, _t in crowd.heard if i == index and e == event), None)
+    if not data:
+        return None
+    return datetime.fromisoformat(data["at"]).timestamp() - WALL_TO_PERF
+
+
+WALL_TO_PERF = time.time() - time.perf_counter()
+
+
+def stage_row(key: str, name: str, values: list[float]) -> dict[str, Any]:
+    return {"key": key, "benchmark": name, "n": len(values), "seconds": None, "per_second": None,
+            "note": latency_note(values), "median_ms": median(values) * 1000, "p99_ms": p99(values) * 1000}
 
 
 def wait_until(check: Any, timeout: float) -> bool:
@@ -144,8 +171,19 @@ def latency_rows(app: Any, url: str, n: int) -> list[dict[str, Any]]:
         wait_until(lambda: all(first(crowd, "reward.minted", slot[p]) for p in players), 60)
         done = [(first(crowd, "quest.completed", slot[p]), first(crowd, "reward.minted", slot[p]),
                  receipts[p]) for p in players]
+        rows = [(written(crowd, "quest.completed", slot[p]), first(crowd, "quest.completed", slot[p]),
+                 written(crowd, "reward.minted", slot[p]), first(crowd, "reward.minted", slot[p]),
+                 receipts[p]) for p in players]
     finally:
         crowd.close()
+    whole = [r for r in rows if None not in r]
+    stages = [
+        stage_row("s_row", "  receipt -> completion row (poll, verify)", [c - r for c, _, _, _, r in whole]),
+        stage_row("s_emit", "  completion row -> client (commit, emit)", [a - c for c, a, _, _, _ in whole]),
+        stage_row("s_mint", "  completion row -> mint row (wake, mint, receipt)",
+                  [m - c for c, _, m, _, _ in whole]),
+        stage_row("s_memit", "  mint row -> client (commit, emit)", [b - m for _, _, m, b, _ in whole]),
+    ]
     completed = [c - r for c, _m, r in done if c is not None]
     minted = [m - r for _c, m, r in done if m is not None]
     return [
@@ -157,6 +195,7 @@ def latency_rows(app: Any, url: str, n: int) -> list[dict[str, Any]]:
          "seconds": None, "per_second": None, "note": latency_note(minted)
          + ("" if len(minted) == n else f"; {n - len(minted)} missing"),
          "median_ms": median(minted) * 1000, "p99_ms": p99(minted) * 1000},
+        *stages,
     ]
 
 
@@ -200,11 +239,34 @@ def capacity_rows(app: Any, url: str, pid: int, steps: tuple[int, ...],
     return rows
 
 
-def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = None) -> list[dict[str, Any]]:
+@contextmanager
+def database(folder: str) -> Iterator[str | None]:
+    """A private PostgreSQL database when one is reachable (None: SQLite in ``folder``)."""
+    try:
+        import sqlalchemy as sa
+
+        from bench.scale_world import ADMIN_URL, private_database
+
+        sa.create_engine(ADMIN_URL).connect().close()
+    except Exception:
+        yield None
+        return
+    with private_database(lambda _m: None, prefix="bench_realtime") as url:
+        yield url
+
+
+def served_mode(url: str) -> str:
+    import requests
+
+    return requests.get(f"{url}/healthz", timeout=30).json()["queue"]["realtime"].get("async_mode", "?")
+
+
+def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = None,
+        mode: str | None = None) -> list[dict[str, Any]]:
     sizes = sizes or (QUICK if quick else FULL)
     raise_open_files()
     redis_url = REDIS if redis_reachable(REDIS) else None
-    with tempfile.TemporaryDirectory(prefix="legends-bench-") as folder:
+    with tempfile.TemporaryDirectory(prefix="legends-bench-") as folder, database(folder) as db_url:
         node = Devnet(DevnetConfig(instance_path=Path(folder), port=port or free_port()))
         node.start()
         web = None
@@ -215,7 +277,7 @@ def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = N
                         "REALTIME_CHANNEL": f"legends-bench-{uuid.uuid4().hex[:8]}"}
             if redis_url:
                 settings["REDIS_URL"] = redis_url
-            app = create_app({"ENV_NAME": "development", "DATABASE_URL": None, **settings})
+            app = create_app({"ENV_NAME": "development", "DATABASE_URL": db_url, **settings})
             sessions = app.extensions["legends.db"].sessions
             migrate.upgrade(app.extensions["legends.db"].url)
             link = app.extensions["legends.chain"]
@@ -225,13 +287,19 @@ def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = N
                 service.load_catalog_into(session, load_catalog(None, artifacts.known_events()))
             chain_sizes = sizes_for(quick) if sizes is not TINY else sizes_for(True)
             rows = [bench_transfers(link.tx, link.signers, chain_sizes, Fresh("realtime"))]
-            env = {**os.environ, "LEGENDS_ENV": "development", "DATABASE_URL": "", **settings}
-            web = start_web(env, web_port)
+            env = {**os.environ, "LEGENDS_ENV": "development", "DATABASE_URL": db_url or "", **settings}
+            web = start_web(env, web_port, mode)
             url = f"http://127.0.0.1:{web_port}"
+            served = served_mode(url)
             rows += latency_rows(app, url, sizes.actions)
             if redis_url:
                 emit_through_queue(app)
             rows += capacity_rows(app, url, web.pid, sizes.steps, broadcast=redis_url is not None)
+            database_name = "PostgreSQL" if db_url else "SQLite"
+            for row in rows[1:]:
+                row.setdefault("mode", served)
+            rows.insert(0, {"key": "mode", "benchmark": f"served: {served}, {database_name}", "n": None,
+                            "seconds": None, "per_second": None, "note": f"async mode {served}"})
             return rows
         finally:
             try:

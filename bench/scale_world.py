@@ -65,9 +65,9 @@ def funnel(catalog: Catalog) -> list[str]:
 
 
 @contextmanager
-def private_database(say: Callable[[str], None]) -> Iterator[str]:
-    """CREATE DATABASE bench_scale_<pid>, migrated; dropped afterwards."""
-    name = f"bench_scale_{os.getpid()}"
+def private_database(say: Callable[[str], None], prefix: str = "bench_scale") -> Iterator[str]:
+    """CREATE DATABASE <prefix>_<pid>, migrated; dropped afterwards."""
+    name = f"{prefix}_{os.getpid()}"
     admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))

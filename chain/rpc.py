@@ -230,3 +230,78 @@ def _receipt(raw: dict[str, Any], logs: bool = True) -> Receipt:
                           if raw.get("contractAddress") else None),
         logs=tuple(_log(item) for item in raw.get("logs", [])) if logs else (),
     )
+
+
+class HeadWatch:
+    """New blocks as the node announces them: ``eth_subscribe("newHeads")`` over its
+    websocket (anvil serves one on its HTTP port). :meth:`wait` returns as soon as a block
+    arrives, so a follower need not poll fast; without a websocket (an HTTP-only node) it
+    just times out and the follower keeps its own pace. Reconnects with a capped back-off."""
+
+    BACKOFF = (0.5, 1.0, 2.0, 5.0, 10.0, 30.0)
+
+    def __init__(self, url: str) -> None:
+        parts = urlparse(url)
+        scheme = "wss" if parts.scheme == "https" else "ws"
+        self.ws_url = parts._replace(scheme=scheme, path=parts.path or "/").geturl()
+        self.event = threading.Event()
+        self.subscribed = False
+        self.heads = 0
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._ws: Any = None
+
+    def start(self) -> HeadWatch:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._follow, name="chain-heads", daemon=True)
+            self._thread.start()
+        return self
+
+    def wait(self, timeout: float) -> bool:
+        """Up to ``timeout`` seconds for a new block (True when one came)."""
+        woke = self.event.wait(timeout)
+        self.event.clear()
+        return woke
+
+    def close(self) -> None:
+        self._closed = True
+        if self._ws is not None:
+            try:
+                self._ws.close()
+            except Exception:
+                pass
+
+    def _follow(self) -> None:
+        import json
+
+        import simple_websocket
+
+        failures = 0
+        while not self._closed:
+            ws = None
+            try:
+                ws = self._ws = simple_websocket.Client.connect(self.ws_url)
+                ws.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_subscribe",
+                                    "params": ["newHeads"]}))
+                while not self._closed:
+                    message = ws.receive(timeout=60)
+                    if message is None:
+                        continue
+                    body = json.loads(message)
+                    if body.get("id") == 1:
+                        if "error" in body:
+                            raise RpcError("eth_subscribe", -1, str(body["error"]))
+                        self.subscribed, failures = True, 0
+                    elif body.get("method") == "eth_subscription":
+                        self.heads += 1
+                        self.event.set()
+            except Exception:
+                self.subscribed = False
+                time.sleep(self.BACKOFF[min(failures, len(self.BACKOFF) - 1)])
+                failures += 1
+            finally:
+                if ws is not None:
+                    try:
+                        ws.close()
+                    except Exception:
+                        pass

@@ -13,7 +13,7 @@ from flask import Flask
 
 from chain.errors import ChainError
 from legends.config import ConfigurationError
-from legends.realtime.commands import realtime_group, serve
+from legends.realtime.commands import ASYNC_MODE, realtime_group, serve
 
 
 class CliError(click.ClickException):
@@ -169,13 +169,14 @@ def quests_load(ctx: click.Context, paths: tuple[str, ...]) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@ASYNC_MODE
 @click.pass_context
 @friendly
-def up(ctx: click.Context, host: str, port: int) -> None:
+def up(ctx: click.Context, host: str, port: int, async_mode: str | None) -> None:
     """Migrate, start the devnet, deploy, and serve the app; Ctrl-C stops everything."""
     from legends import migrate
     from legends.realtime import listen
-    from legends.realtime.serving import server_for
+    from legends.realtime.serving import check_mode, server_for
     from legends.wiring.deploy import deploy_suite
     from legends.workers import start_background
 
@@ -183,6 +184,7 @@ def up(ctx: click.Context, host: str, port: int) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _interrupt)
     app = make_app(ctx)
+    mode = check_mode(app, async_mode)
     link = app.extensions["legends.chain"]
     node = link.devnet() if link.network == "devnet" else None
     started_devnet = False
@@ -200,7 +202,7 @@ def up(ctx: click.Context, host: str, port: int) -> None:
         stop_background = start_background(app)
         listen(app)
         server = server_for(app, host, port)
-        click.echo(f"Sahara Legends at http://{host}:{port}  (Ctrl-C stops everything)")
+        click.echo(f"Sahara Legends at http://{host}:{port} ({mode})  (Ctrl-C stops everything)")
         server.serve_forever()
     except KeyboardInterrupt:
         pass
@@ -221,6 +223,7 @@ def _interrupt(*_: object) -> None:
 
 
 def main() -> None:
+    """The command without the gevent patch (``legends.main`` is the installed entry point)."""
     cli(prog_name="legends")
 
 

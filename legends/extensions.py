@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from flask_socketio import SocketIO
 
-# Threading mode with simple-websocket; same-origin only (no cors_allowed_origins='*').
-socketio = SocketIO(async_mode="threading")
+# The async mode is chosen when the app is bound (legends.realtime.async_mode: gevent in a
+# process patched by ``legends serve``, else threading with simple-websocket); same-origin
+# only (no cors_allowed_origins='*').
+socketio = SocketIO()

@@ -44,22 +44,32 @@ def announce(ctx: click.Context, message: str) -> None:
     click.echo(f"announced (public offset {envelope.offset})")
 
 
+ASYNC_MODE = click.option(
+    "--async-mode", type=click.Choice(["gevent", "threading"]), default=None,
+    help="gevent (default with PostgreSQL) or threading (default with SQLite).")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers/--no-workers", default=False, show_default=True,
               help="Also run the indexer, reward worker and caretaker in this process.")
+@ASYNC_MODE
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: bool) -> None:
-    """Serve the app and its live sockets from this process (threaded; see README for
-    several processes behind sticky sessions). Ctrl-C stops it."""
+def serve(ctx: click.Context, host: str, port: int, workers: bool, async_mode: str | None) -> None:
+    """Serve the app and its live sockets from this process (gevent with PostgreSQL, else
+    threaded; see README for several processes behind sticky sessions). Ctrl-C stops it."""
     import signal
 
-    from legends.cli import make_app
+    from legends.cli import CliError, make_app
     from legends.realtime import listen
-    from legends.realtime.serving import server_for
+    from legends.realtime.serving import check_mode, server_for
 
     app = make_app(ctx)
+    try:
+        mode = check_mode(app, async_mode)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     stop_background = None
     if workers:
         from legends.workers import start_background
@@ -68,7 +78,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: bool) -> None:
     listen(app)
     server = server_for(app, host, port)
     signal.signal(signal.SIGTERM, _interrupt)
-    click.echo(f"Sahara Legends serving http://{host}:{port}  (Ctrl-C stops it)")
+    click.echo(f"Sahara Legends serving http://{host}:{port} ({mode})  (Ctrl-C stops it)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -72,21 +72,31 @@ class WatchedRedisManager(socketio.RedisManager):
 
 class Broadcaster:
     """Sends envelopes to their stream's room. ``mode`` is "server" (this process serves
-    sockets, or nothing listens) or "queue" (a worker process: write-only Redis)."""
+    sockets, or nothing listens), "queue" (a worker process: write-only Redis) or "notify"
+    (a worker process without Redis on PostgreSQL: ``NOTIFY``, legends.realtime.pgnotify)."""
 
-    def __init__(self, redis_url: str | None = None, channel: str = CHANNEL) -> None:
+    def __init__(self, redis_url: str | None = None, channel: str = CHANNEL,
+                 pg_url: str | None = None) -> None:
         self.redis_url, self.channel = redis_url, channel
+        self.pg_url = None if redis_url else pg_url
         self.mode = "server"
         self._writer: socketio.RedisManager | None = None
+        self._notifier: Any = None
         self._lock = threading.Lock()
         self.sent = 0
 
     def through_queue(self) -> bool:
-        """Emit through Redis without a server (worker processes); False without REDIS_URL."""
-        if not self.redis_url:
-            return False
-        self.mode = "queue"
-        return True
+        """Emit to the web processes without a server (worker processes): through Redis, or
+        PostgreSQL's NOTIFY without it; False on SQLite without Redis."""
+        if self.redis_url:
+            self.mode = "queue"
+            return True
+        if self.pg_url:
+            from legends.realtime.pgnotify import Notifier
+
+            self.mode, self._notifier = "notify", Notifier(self.pg_url)
+            return True
+        return False
 
     def writer(self) -> socketio.RedisManager:
         with self._lock:
@@ -102,6 +112,11 @@ class Broadcaster:
         try:
             if self.mode == "queue":
                 self.writer().emit(event, data, namespace=NAMESPACE, room=room)
+            elif self.mode == "notify":
+                from legends.realtime.pgnotify import CHANNEL as PG_CHANNEL
+                from legends.realtime.pgnotify import event_payload
+
+                self._notifier.notify(PG_CHANNEL, event_payload(event, data, room))
             else:
                 from legends.extensions import socketio as server
 

@@ -119,6 +119,16 @@ def append(session: Session, stream: str, kind: str, payload: dict[str, Any],
     return Envelope(stream, kind, offset, epoch, at, payload)
 
 
+def event_at(session: Session, stream: str, offset: int) -> Envelope | None:
+    """One logged event (None once purged)."""
+    row = session.execute(select(RealtimeEvent).where(
+        RealtimeEvent.stream == stream, RealtimeEvent.offset == offset)).scalar_one_or_none()
+    epoch = session.execute(select(RealtimeStream.epoch).where(RealtimeStream.stream == stream)).scalar()
+    if row is None or epoch is None:
+        return None
+    return Envelope(stream, row.type, row.offset, epoch, row.created_at, row.payload)
+
+
 def position(session: Session, stream: str) -> tuple[str, int]:
     """The stream's (epoch, last offset); a stream nobody wrote to yet is created empty, so
     its epoch stays the same once events arrive."""

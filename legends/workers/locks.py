@@ -2,7 +2,8 @@
 scheduler).
 
 Two reward workers on one database would race for the same minter nonces. PostgreSQL gets a
-session advisory lock (it dies with the holder's connection); SQLite, always on this
+session advisory lock (it dies with the holder's connection), keyed by the role and the
+schema: advisory locks are database-wide, and another schema is another game's tables; SQLite, always on this
 machine, gets an exclusive ``flock`` on a file next to the database (it dies with the
 holder's process). Neither leaves anything to clean up after a crash.
 
@@ -61,14 +62,15 @@ def only_one(engine: Engine, role: str, *, check_seconds: float = CHECK_SECONDS
             yield holding
 
 
-def _key(role: str) -> int:
-    return zlib.crc32(f"sahara-legends:{role}".encode())
+def _key(role: str, schema: str) -> int:
+    return zlib.crc32(f"sahara-legends:{schema}:{role}".encode())
 
 
 @contextmanager
 def _advisory_lock(engine: Engine, holding: Holding, check_seconds: float) -> Iterator[None]:
-    key = _key(holding.role)
     with engine.connect() as conn:
+        schema = conn.scalar(text("SELECT current_schema()"))
+        key = _key(holding.role, schema)
         if not conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}):
             raise AlreadyRunning(f"another {holding.role} is running on this database")
         conn.commit()

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from chain.errors import ChainError
 from chain.indexer import IndexedEvent, Indexer, IndexerBatch
+from chain.rpc import HeadWatch
 from chain.store import CursorConflict, SqlManifestStore
 from legends.workers.threads import start_daemon
 from quests import service as quest_service
@@ -34,6 +35,9 @@ from quests.ports import Completion
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.05  # verification must land within a second of the block
+# With the node's new-block subscription the loop polls at once when a block arrives, and
+# on its own only this often (a missed announcement, an HTTP-only node is POLL_SECONDS).
+HEAD_POLL_SECONDS = 0.5
 RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)  # back-off while the chain or the database is away
 TRANSIENT = (ChainError, OperationalError, LookupError)  # worth a warning, not a traceback
 
@@ -63,7 +67,9 @@ class VerificationLoop:
     its own every ``upkeep_every`` seconds, off the verification path (the app moves
     rewarded quests along there); ``on_committed`` hears every step report after its commit
     (the benchmark uses it); ``observe(session, events)`` sees every batch's events inside
-    its transaction (the app turns crafts into live events there).
+    its transaction (the app turns crafts into live events there); ``heads`` a
+    :class:`chain.rpc.HeadWatch` (or None): at the head the loop waits for the next block's
+    announcement instead of polling every ``interval``.
     """
 
     def __init__(self, indexer: Indexer, sessions: sessionmaker[Session], *, service: Any = None,
@@ -71,7 +77,8 @@ class VerificationLoop:
                  interval: float = POLL_SECONDS,
                  upkeep: Callable[[Session, datetime], Any] | None = None, upkeep_every: float = 2.0,
                  on_committed: Callable[[StepReport], None] | None = None,
-                 observe: Callable[[Session, Sequence[ChainEvent]], Any] | None = None) -> None:
+                 observe: Callable[[Session, Sequence[ChainEvent]], Any] | None = None,
+                 heads: Any = None) -> None:
         self.indexer = indexer
         self.sessions = sessions
         self.service = service or quest_service
@@ -82,6 +89,7 @@ class VerificationLoop:
         self.upkeep_every = upkeep_every
         self.on_committed = on_committed
         self.observe = observe
+        self.heads = heads
         self._upkept = 0.0
 
     def step(self) -> StepReport | None:
@@ -143,7 +151,15 @@ class VerificationLoop:
                 continue
             failures = 0
             if report is None or report.caught_up:
-                stop.wait(self.interval)
+                self.pause(stop)
+
+    def pause(self, stop: threading.Event) -> None:
+        """At the head: until the next block is announced (or HEAD_POLL_SECONDS), else
+        ``interval``."""
+        if self.heads is not None and self.heads.subscribed:
+            self.heads.wait(max(self.interval, HEAD_POLL_SECONDS))
+        else:
+            stop.wait(self.interval)
 
 
 # -- composition -------------------------------------------------------------------------------
@@ -171,15 +187,20 @@ def build_loop(app: Flask, *, confirmations: int | None = None, **options: Any) 
 
 def run_until_stopped(app: Flask, stop: threading.Event, say: Callable[[str], None] = log.info,
                       **options: Any) -> None:
-    """Build the loop (waiting for the chain and the deployed suite) and run it."""
-    while not stop.is_set():
-        try:
-            loop = build_loop(app, **options)
-        except TRANSIENT as exc:  # no chain yet, suite not deployed, database not migrated
-            log.warning("verification waits for the chain and the database: %s", exc)
-            stop.wait(2.0)
-            continue
-        loop.run(stop)
+    """Build the loop (waiting for the chain and the deployed suite) and run it, woken by
+    the node's new blocks."""
+    heads = HeadWatch(app.extensions["legends.chain"].rpc_url).start()
+    try:
+        while not stop.is_set():
+            try:
+                loop = build_loop(app, heads=heads, **options)
+            except TRANSIENT as exc:  # no chain yet, suite not deployed, database not migrated
+                log.warning("verification waits for the chain and the database: %s", exc)
+                stop.wait(2.0)
+                continue
+            loop.run(stop)
+    finally:
+        heads.close()
 
 
 def start_thread(app: Flask, **options: Any) -> Callable[[], None]:

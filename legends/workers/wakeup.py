@@ -2,10 +2,12 @@
 
 Every transaction that records on-chain grants leaves a flag in its session
 (:data:`nft.outbox.GRANTS_RECORDED`); after it commits, :class:`Wakeup` sets a
-``threading.Event`` (a worker in this process hears it at once) and, with ``REDIS_URL``,
-publishes on a Redis channel that a worker in another process subscribes to. The worker
-still looks every ``REWARD_IDLE_SECONDS`` on its own (retries, grants recorded by a process
-that could not publish), so a lost wake-up only costs that delay.
+``threading.Event`` (a worker in this process hears it at once) and tells a worker in
+another process: with ``REDIS_URL`` by a Redis message, else, on PostgreSQL, by ``NOTIFY``
+on :data:`PG_CHANNEL` with the schema's name as payload (a worker hears only its own
+schema's grants; it ``LISTEN``s on a connection of its own). The worker still looks every
+``REWARD_IDLE_SECONDS`` on its own (retries, grants recorded by a process that could not
+publish), so a lost wake-up only costs that delay.
 """
 
 from __future__ import annotations
@@ -20,20 +22,27 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from legends.realtime.emitter import BACKOFF, redis_options
+from legends.realtime.pgnotify import libpq_url
 from nft.outbox import GRANTS_RECORDED
 
 log = logging.getLogger(__name__)
 CHANNEL = "legends:rewards:wake"
+PG_CHANNEL = "legends_rewards_wake"
 EXTENSION = "legends.reward_wakeup"
 
 
 class Wakeup:
-    def __init__(self, redis_url: str | None = None) -> None:
+    def __init__(self, redis_url: str | None = None, database_url: str | None = None) -> None:
         self.redis_url = redis_url
+        # Without Redis, PostgreSQL's NOTIFY carries the wake-up between processes.
+        self.pg_url = None if redis_url else libpq_url(database_url)
         self.event = threading.Event()
         self._client: Any = None
         self._listening = False
         self.subscribed = False
+        self._pg_conn: Any = None
+        self._pg_lock = threading.Lock()
+        self.via = "redis" if redis_url else "postgresql" if self.pg_url else None
 
     def _redis(self) -> Any:
         if self._client is None:
@@ -49,6 +58,28 @@ class Wakeup:
                 self._redis().publish(CHANNEL, b"1")
             except Exception as exc:  # the worker's own idle look finds the grants anyway
                 log.warning("could not wake the reward worker through Redis: %s", exc)
+        elif self.pg_url:
+            try:
+                self._notify_pg()
+            except Exception as exc:
+                log.warning("could not wake the reward worker through PostgreSQL: %s", exc)
+
+    def _notify_pg(self) -> None:
+        """On a connection kept for it (autocommit: delivered at once); one retry on a new
+        connection if the kept one died."""
+        import psycopg
+
+        with self._pg_lock:
+            for attempt in (1, 2):
+                if self._pg_conn is None or self._pg_conn.closed:
+                    self._pg_conn = psycopg.connect(self.pg_url, autocommit=True, connect_timeout=5)
+                try:
+                    self._pg_conn.execute("SELECT pg_notify(%s, current_schema())", (PG_CHANNEL,))
+                    return
+                except psycopg.OperationalError:
+                    self._pg_conn.close()
+                    if attempt == 2:
+                        raise
 
     def pause(self, timeout: float) -> bool:
         """Wait up to ``timeout`` seconds for a wake-up; True when woken."""
@@ -57,11 +88,34 @@ class Wakeup:
         return woken
 
     def listen(self) -> None:
-        """Hear wake-ups from other processes (a daemon thread; needs REDIS_URL)."""
-        if not self.redis_url or self._listening:
+        """Hear wake-ups from other processes (a daemon thread; needs REDIS_URL or PostgreSQL)."""
+        if self.via is None or self._listening:
             return
         self._listening = True
-        threading.Thread(target=self._listen, name="reward-wakeup", daemon=True).start()
+        target = self._listen if self.redis_url else self._listen_pg
+        threading.Thread(target=target, name="reward-wakeup", daemon=True).start()
+
+    def _listen_pg(self) -> None:
+        import psycopg
+
+        failures = 0
+        while True:
+            try:
+                with psycopg.connect(self.pg_url, autocommit=True, connect_timeout=5) as conn:
+                    schema = conn.execute("SELECT current_schema()").fetchone()[0]  # type: ignore[index]
+                    conn.execute(f"LISTEN {PG_CHANNEL}")
+                    self.subscribed, failures = True, 0
+                    while True:  # a timeout now and then: a dead connection is noticed
+                        for note in conn.notifies(timeout=30.0):
+                            if note.payload == schema:
+                                self.event.set()
+                        conn.execute("SELECT 1")
+            except Exception as exc:
+                self.subscribed = False
+                delay = BACKOFF[min(failures, len(BACKOFF) - 1)]
+                failures += 1
+                log.warning("reward wake-up LISTEN lost (%s); again in %.1fs", exc, delay)
+                time.sleep(delay)
 
     def _listen(self) -> None:
         failures = 0
@@ -82,7 +136,7 @@ class Wakeup:
 
 
 def init_app(app: Flask) -> Wakeup:
-    wakeup = Wakeup(app.config.get("REDIS_URL") or None)
+    wakeup = Wakeup(app.config.get("REDIS_URL") or None, app.extensions["legends.db"].url)
     app.extensions[EXTENSION] = wakeup
 
     def after_commit(session: Session) -> None:

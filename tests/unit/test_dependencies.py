@@ -23,17 +23,13 @@ IMPORT_NAMES = {"pyyaml": "yaml", "python-socketio": "socketio"}
 
 # Declared for what they add at run time, never imported by our code:
 RUNTIME_PLUGINS = {
-    "simple-websocket": "flask-socketio's WebSocket transport (engineio loads it when present)",
-    "psycopg": "SQLAlchemy's PostgreSQL driver, chosen by the postgresql+psycopg:// URL",
     "coincurve": "eth-keys' native backend: ~10x faster transaction signing when installed",
     "jinja2": "Flask's template engine: every page in frontend/templates is a Jinja2 template",
 }
 
 # Imported lazily by a tool that skips, with a message, when they are missing; never needed by
 # the app, the tests or `make install`:
-OPTIONAL_PROBES = {
-    "gevent": "bench/async_probe.py measures the gevent mode beside threading, only if installed",
-}
+OPTIONAL_PROBES: dict[str, str] = {}  # module -> why a tool may import it without declaring it
 
 
 def distribution(requirement: str) -> str:

@@ -33,9 +33,10 @@ def wait_for(condition, timeout: float = 10.0) -> None:
 
 def holder_pids(engine: sa.Engine) -> list[int]:
     with engine.connect() as conn:
+        key = _key(ROLE, conn.scalar(sa.text("SELECT current_schema()")))
         return list(conn.scalars(sa.text(
             "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 "
-            "AND objid = CAST(:key AS oid)"), {"key": _key(ROLE)}))
+            "AND objid = CAST(:key AS oid)"), {"key": key}))
 
 
 def terminate(engine: sa.Engine, pid: int) -> None:

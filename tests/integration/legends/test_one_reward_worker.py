@@ -34,6 +34,30 @@ def test_other_roles_do_not_block_each_other(engine):
         pass
 
 
+def test_another_schema_is_another_game_with_its_own_worker(postgres_url):
+    """Advisory locks are database-wide: the key names the schema, so a game in another
+    schema of the same database (another deployment, another test run) is not held up."""
+    import uuid
+
+    base = postgres_url.split("?")[0]
+    admin = sa.create_engine(base)
+    schema = f"legends_lock_{uuid.uuid4().hex[:8]}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    here, there = sa.create_engine(postgres_url), sa.create_engine(f"{base}?options=-csearch_path%3D{schema}")
+    try:
+        with only_one(here, ROLE), only_one(there, ROLE):  # one each
+            with pytest.raises(AlreadyRunning):
+                with only_one(sa.create_engine(postgres_url), ROLE):  # but never two in one schema
+                    pass
+    finally:
+        here.dispose()
+        there.dispose()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def test_the_in_process_worker_stands_by_while_another_one_runs(make_app, monkeypatch):
     app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1")
     said: list[str] = []

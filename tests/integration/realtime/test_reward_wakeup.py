@@ -38,3 +38,40 @@ def test_a_wake_up_crosses_processes_through_redis(redis_url):
     started = time.monotonic()
     sender._redis().publish(CHANNEL, b"1")
     assert woken.wait(2) and time.monotonic() - started < 0.5
+
+
+def test_without_redis_a_wake_up_crosses_processes_through_postgresql_notify(make_app, postgres_url):
+    """Two apps on one PostgreSQL schema, no Redis: grants recorded by one wake the other's
+    worker through NOTIFY; a wake-up for another schema does not."""
+    web, worker = make_app(DATABASE_URL=postgres_url), make_app(DATABASE_URL=postgres_url)
+    listener = get_wakeup(worker)
+    assert listener.via == "postgresql" and get_wakeup(web).via == "postgresql"
+    listener.listen()
+    deadline = time.monotonic() + 5
+    while not listener.subscribed and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert listener.subscribed
+    time.sleep(0.2)  # LISTEN is issued right after the flag is set
+    sessions = web.extensions["legends.db"].sessions
+    with sessions.begin() as db:
+        db.add(Player(address="0x" + "12" * 20, referral_code="wakepg", xp=0))
+    listener.pause(0)
+
+    import psycopg
+
+    from legends.realtime.pgnotify import libpq_url
+    from legends.workers.wakeup import PG_CHANNEL
+
+    with psycopg.connect(libpq_url(postgres_url), autocommit=True) as other:  # another schema's grants
+        other.execute("SELECT pg_notify(%s, 'some_other_schema')", (PG_CHANNEL,))
+    assert not listener.pause(0.5)
+
+    started = time.monotonic()
+    with sessions.begin() as db:
+        record_grants(db, [Grant("0x" + "12" * 20, "gate.faucet", "once", GrantKind.SHARDS, 2, 1)])
+    assert listener.pause(2) and time.monotonic() - started < 0.5
+    assert not listener.pause(0.3)  # one wake-up per commit, nothing more
+
+
+def test_sqlite_has_no_cross_process_wake_up(make_app):
+    assert get_wakeup(make_app()).via is None
