@@ -24,8 +24,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from chain.errors import ChainError
+from chain.heads import HeadWatch
 from chain.indexer import IndexedEvent, Indexer, IndexerBatch
-from chain.rpc import HeadWatch
 from chain.store import CursorConflict, SqlManifestStore
 from legends.workers.threads import start_daemon
 from quests import service as quest_service
@@ -68,7 +68,7 @@ class VerificationLoop:
     rewarded quests along there); ``on_committed`` hears every step report after its commit
     (the benchmark uses it); ``observe(session, events)`` sees every batch's events inside
     its transaction (the app turns crafts into live events there); ``heads`` a
-    :class:`chain.rpc.HeadWatch` (or None): at the head the loop waits for the next block's
+    :class:`chain.heads.HeadWatch` (or None): at the head the loop waits for the next block's
     announcement instead of polling every ``interval``.
     """
 

@@ -8,7 +8,7 @@ import time
 
 from netutil import free_port
 
-from chain.rpc import HeadWatch
+from chain.heads import HeadWatch
 
 
 def wait_until(check, timeout: float = 5.0) -> bool:  # type: ignore[no-untyped-def]
