@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import uuid
@@ -54,11 +55,12 @@ def private_schema(postgres_url):
 
 
 @pytest.fixture
-def gevent_served(tmp_path, private_schema, redis_url, devnet, deployed, suite):
+def gevent_served(tmp_path, private_schema, redis_url, devnet, deployed, suite, keyring_home):
     from chain import artifacts
     from chain.store import SqlManifestStore
     from quests.loader import load_catalog
 
+    shutil.copytree(keyring_home / "keys", tmp_path / "instance" / "keys")  # the deployment's service keys
     port = free_port()
     settings = {"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": private_schema,
                 "REDIS_URL": redis_url, "CHAIN_RPC_URL": devnet.config.url,
