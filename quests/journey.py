@@ -8,14 +8,13 @@ The service functions in ``quests.service`` are thin wrappers around ``Journey``
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quests.campaign_store import calendar_of
 from quests.campaigns import Calendar
-from quests.definitions import Catalog, Quest
+from quests.definitions import Catalog, Quest, Recurrence
 from quests.engine import Step, advance, refresh
 from quests.evidence import ChainEvent, Evidence, ReferralActivated
 from quests.evidence import Player as Wallet
@@ -25,7 +24,7 @@ from quests.orm import Player
 from quests.ports import Completion, CompletionSink
 from quests.progress import QuestProgress, Standing, Status, period_key, standing
 from quests.referrals import is_activated
-from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord
+from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord, json_ready
 from quests.world import region
 
 _sink: CompletionSink | None = None
@@ -56,6 +55,8 @@ class Journey:
         self._completed: dict[str, datetime] | None = None
         self._calendar: Calendar | None = None
         self._blocks: dict[str, int] = {}
+        self._records: dict[tuple[str, str], QuestRecord | None] | None = None
+        self._periods = frozenset(period_key(r, now) for r in Recurrence)
 
     @property
     def calendar(self) -> Calendar:
@@ -93,11 +94,29 @@ class Journey:
                         last_completed_at=self.completed.get(quest.id),
                         campaign=self.campaign_gate(quest), titles=self.catalog.titles)
 
+    def records(self) -> dict[tuple[str, str], QuestRecord | None]:
+        """The player's records of the periods running now, (quest id, period) -> record,
+        read in one statement (the unique (player, quest, period) index) the first time."""
+        if self._records is None:
+            query = select(QuestRecord).where(QuestRecord.player_id == self.player.id,
+                                              QuestRecord.period.in_(sorted(self._periods)))
+            self._records = {(r.quest_id, r.period): r for r in self.session.scalars(query)}
+        return self._records
+
     def record(self, quest: Quest, period: str, *, lock: bool = False) -> QuestRecord | None:
+        """One period's record: ``lock`` reads it afresh under its row lock; otherwise the
+        current periods come from ``records`` (one read for every quest)."""
+        if not lock and period in self._periods:
+            return self.records().get((quest.id, period))
         query = select(QuestRecord).where(QuestRecord.player_id == self.player.id,
                                           QuestRecord.quest_id == quest.id,
                                           QuestRecord.period == period)
-        return self.session.scalar(query.with_for_update() if lock else query)
+        if lock:
+            query = query.with_for_update().execution_options(populate_existing=True)
+        row = self.session.scalar(query)
+        if self._records is not None and period in self._periods:
+            self._records[(quest.id, period)] = row
+        return row
 
     def current(self, quest: Quest, *, lock: bool = False) -> tuple[QuestRecord | None, QuestProgress]:
         """The stored record of the current period (or None) and the progress to use now."""
@@ -111,6 +130,8 @@ class Journey:
         if row is None:
             row = QuestRecord(player_id=self.player.id, quest_id=quest.id, period=progress.period)
             self.session.add(row)
+            if self._records is not None:
+                self._records[(quest.id, progress.period)] = row
         row.store(progress)
         self.session.flush()
         # A sink may want every step, not just completions (live progress for the player).
@@ -276,14 +297,3 @@ def evidence_row(player_id: int, quest: Quest, period: str, event: ChainEvent) -
         event=event.event, tx_hash=event.tx_hash, log_index=event.log_index,
         block_number=event.block_number, block_time=event.at, args=json_ready(dict(event.args)),
         rule_version=quest.rule_version)
-
-
-def json_ready(value: Any) -> Any:
-    """Event args as JSON: bytes become 0x-hex, tuples lists."""
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    if isinstance(value, dict):
-        return {str(k): json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_ready(v) for v in value]
-    return value

@@ -73,15 +73,15 @@ def add_scores(session: Session, player_id: int, deltas: Mapping[Board, int], at
         return
     dialect = session.get_bind().dialect.name
     module = {"postgresql": postgresql, "sqlite": sqlite}[dialect]
-    insert = module.insert(LeaderboardScore)
-    # An upsert, so two completions racing for one player's first row both count.
+    insert = module.insert(LeaderboardScore).values(rows)
+    # One upsert for every board and period, so two completions racing for one player's
+    # first row both count.
     statement = insert.on_conflict_do_update(
         index_elements=["board", "period", "player_id"],
         set_={"score": LeaderboardScore.score + insert.excluded.score,
               "updated_at": insert.excluded.updated_at},
     )
-    for row in rows:
-        session.execute(statement, row)
+    session.execute(statement)
 
 
 class SqlLeaderboard:

@@ -242,3 +242,14 @@ class LeaderboardScore(Base):
     score: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow,
                                                  onupdate=utcnow)
+
+
+def json_ready(value: Any) -> Any:
+    """Event args as JSON: bytes become 0x-hex, tuples lists."""
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return value

@@ -152,6 +152,10 @@ class RedisLeaderboard:
         higher = self.client.zcount(key, f"({score}", "+inf")
         return Entry(int(higher) + 1, player_id, int(score))
 
+    def ready_key(self, session: Session, board: Board, period: str) -> str | None:
+        """The board's key when it is in Redis (else a rebuild starts and the answer is None)."""
+        return self._ready(session, board, period)
+
     def _ready(self, session: Session, board: Board, period: str) -> str | None:
         """The board's key when it is in Redis; otherwise start a rebuild and return None
         (the caller answers from SQL)."""
