@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -43,7 +44,7 @@ class GrantRecord:
     created_at: datetime
 
 
-def record_of(row: RewardGrant, created: bool) -> GrantRecord:
+def record_of(row: Any, created: bool) -> GrantRecord:  # a RewardGrant or a RETURNING row
     return GrantRecord(row.grant_key, row.player, row.source, row.period, GrantKind(row.kind),
                        row.token_id, row.amount, OutboxState(row.state), created, row.created_at)
 
@@ -85,17 +86,22 @@ def record_grants(session: Session, grants: Iterable[Grant]) -> list[GrantRecord
          "attempts": 0, "created_at": now, "confirmed_at": None if g.on_chain else now}
         for key, g in unique.items()
     ]
-    statement = _insert_ignoring_duplicates(session).returning(RewardGrant.__table__.c.grant_key)
-    inserted = set(session.scalars(statement, rows))
+    c = RewardGrant.__table__.c
+    statement = _insert_ignoring_duplicates(session).returning(
+        c.grant_key, c.player, c.source, c.period, c.kind, c.token_id, c.amount, c.state, c.created_at)
+    returned = {row.grant_key: row for row in session.execute(statement, rows)}
+    inserted = set(returned)
     for key in inserted:
         grant = unique[key]
         if grant.kind is GrantKind.XP:
             _add_xp(session, grant)
-    stored = {row.grant_key: row for row in session.scalars(
-        select(RewardGrant).where(RewardGrant.grant_key.in_(list(unique))))}
-    for key, row in stored.items():
-        if row.state == OutboxState.WITHDRAWN.value:
-            _revive(session, row, unique[key])
+    stored: dict[str, Any] = returned  # every key new: what was inserted is what is stored
+    if len(inserted) < len(unique):
+        stored = {row.grant_key: row for row in session.scalars(
+            select(RewardGrant).where(RewardGrant.grant_key.in_(list(unique))))}
+        for key, row in stored.items():
+            if row.state == OutboxState.WITHDRAWN.value:
+                _revive(session, row, unique[key])
     if any(stored[key].state == OutboxState.PENDING.value for key in unique):
         session.info[GRANTS_RECORDED] = True  # the app wakes the reward worker after commit
     return [record_of(stored[key], key in inserted) for key in unique]

@@ -24,7 +24,7 @@ from quests.orm import Player
 from quests.ports import Completion, CompletionSink
 from quests.progress import QuestProgress, Standing, Status, period_key, standing
 from quests.referrals import is_activated
-from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord, json_ready
+from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord, json_ready, keep_in_inbox
 from quests.world import region
 
 _sink: CompletionSink | None = None
@@ -156,17 +156,7 @@ class Journey:
     def keep(self, event: ChainEvent) -> bool:
         """Keep a log of this player in their inbox, whatever their quests' state (a quest
         that opens later reads it back). False when it was already kept."""
-        found = self.session.scalar(select(QuestInbox.id).where(
-            QuestInbox.player_id == self.player.id, QuestInbox.tx_hash == event.tx_hash,
-            QuestInbox.log_index == event.log_index))
-        if found is not None:
-            return False
-        self.session.add(QuestInbox(
-            player_id=self.player.id, contract=event.contract, event=event.event,
-            tx_hash=event.tx_hash, log_index=event.log_index, block_number=event.block_number,
-            block_time=event.at, args=json_ready(dict(event.args))))
-        self.session.flush()
-        return True
+        return keep_in_inbox(self.session, self.player.id, event)
 
     def kept(self, pairs: frozenset[tuple[str, str]], from_block: int) -> list[ChainEvent]:
         """The player's kept logs of these (contract, event) pairs from ``from_block`` on."""
@@ -240,7 +230,10 @@ class Journey:
 
     def _credit_referrer(self) -> list[Completion]:
         """This player may just have become an activated invitee: tell their referrer."""
-        referrer_id = self.session.scalar(select(Player.referred_by_id).where(Player.id == self.player.id))
+        referrer_id = self.player.__dict__.get("referred_by_id", ...)  # loaded with the player
+        if referrer_id is ...:
+            referrer_id = self.session.scalar(select(Player.referred_by_id)
+                                              .where(Player.id == self.player.id))
         if referrer_id is None or not is_activated(set(self.completed), self.catalog.activation_ids):
             return []
         referrer = self.session.get_one(Player, referrer_id)

@@ -17,7 +17,7 @@ from nft.store import RewardBatch, RewardGrant
 from quests.catalog_store import catalog_of
 from quests.definitions import Quest
 from quests.journey import Journey
-from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard, ahead_query, score_deltas, score_query
+from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard, ahead_query, score_deltas
 from quests.orm import Player
 from quests.ports import Completion
 from quests.progress import QuestProgress, Status
@@ -72,10 +72,16 @@ def ranks_moved(session: Session, completion: Completion, mirror: Any = None) ->
     ``mirror`` both ranks are two ``ZCOUNT``s (O(log N)); from SQL the rank is one index
     range count of the players ahead (its cost grows with them) and the rank before only
     counts the players passed."""
-    for board, delta in score_deltas(completion.rewards).items():
-        if not delta:
-            continue
-        score = session.scalar(score_query(board, ALL_TIME, completion.player_id))
+    deltas = {str(board): (board, delta) for board, delta in score_deltas(completion.rewards).items()
+              if delta}
+    if not deltas:
+        return
+    scores = {name: score for name, score in session.execute(
+        select(LeaderboardScore.board, LeaderboardScore.score).where(
+            LeaderboardScore.board.in_(sorted(deltas)), LeaderboardScore.period == ALL_TIME,
+            LeaderboardScore.player_id == completion.player_id))}
+    for name, (board, delta) in deltas.items():
+        score = scores.get(name)
         if not score or score <= 0:
             continue
         ranks = _redis_ranks(session, mirror, board, score, score - delta) if mirror else None
