@@ -151,6 +151,6 @@ def _add_xp(session: Session, grant: Grant, sign: int = 1) -> None:
         raise UnknownPlayerError(f"player: {grant.player} has not signed in; no XP can be granted")
 
 
-def grant_of(row: RewardGrant) -> Grant:
-    """The rule-level grant a ledger row stands for."""
+def grant_of(row: Any) -> Grant:
+    """The rule-level grant a ledger row (a ``RewardGrant`` or a row of its columns) stands for."""
     return Grant(row.player, row.source, row.period, GrantKind(row.kind), row.amount, row.token_id)
