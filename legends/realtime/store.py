@@ -102,6 +102,7 @@ def new_epoch() -> str:
 
 
 HELD = "legends.realtime.held"
+_INSERT_EVENT = RealtimeEvent.__table__.insert()
 
 
 def append(session: Session, stream: str, kind: str, payload: dict[str, Any],
@@ -161,7 +162,7 @@ def settle(session: Session) -> None:
                             .execution_options(synchronize_session=False))
             entry["written"] = entry["last"]
         if entry["rows"]:
-            session.execute(RealtimeEvent.__table__.insert().values(entry["rows"]))
+            session.execute(_INSERT_EVENT, entry["rows"])  # one executemany
             entry["rows"] = []
 
 
