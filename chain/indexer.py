@@ -260,7 +260,12 @@ class Indexer:
         block whose header we hold (the chain moved while we read it)."""
         events: list[IndexedEvent] = []
         for item, abi, decoded in found:
-            self._hash(item.block_number, headers)  # one header fetch per block, for its timestamp
+            if item.block_number not in headers and item.block_time is not None:
+                # The node sent the block's time with the log: no header fetch (the poll
+                # re-reads its pinned block after, so these hashes are checked as fetched ones).
+                headers[item.block_number] = Block(item.block_number, item.block_hash, "",
+                                                   item.block_time)
+            self._hash(item.block_number, headers)  # else one header fetch per block, for its time
             header = headers[item.block_number]
             if not _same(header.hash, item.block_hash):
                 return None
