@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -144,11 +144,14 @@ def withdraw_grants(session: Session, grants: Iterable[Grant]) -> tuple[list[str
 
 def _add_xp(session: Session, grant: Grant, sign: int = 1) -> None:
     # Player.address is checksummed (as signed in); ledger addresses are lowercase.
-    changed = session.execute(
-        update(Player).where(func.lower(Player.address) == grant.player)
-        .values(xp=Player.xp + sign * grant.amount).execution_options(synchronize_session=False))
+    changed = session.execute(_ADD_XP, {"player": grant.player, "amount": sign * grant.amount})
     if changed.rowcount != 1:
         raise UnknownPlayerError(f"player: {grant.player} has not signed in; no XP can be granted")
+
+
+# Built once: Player.address is checksummed, the ledger's lowercase (an expression index).
+_ADD_XP = (update(Player).where(func.lower(Player.address) == bindparam("player"))
+           .values(xp=Player.xp + bindparam("amount")).execution_options(synchronize_session=False))
 
 
 def grant_of(row: Any) -> Grant:

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from quests import queries
 from quests.campaign_store import calendar_of
 from quests.campaigns import Calendar
 from quests.definitions import Catalog, Quest, Recurrence
@@ -72,11 +73,7 @@ class Journey:
     def completed(self) -> dict[str, datetime]:
         """Quest id -> when this player last completed it (any period)."""
         if self._completed is None:
-            query = (select(QuestCompletion.quest_id, func.max(QuestCompletion.completed_at),
-                            func.max(QuestCompletion.block_number))
-                     .where(QuestCompletion.player_id == self.player.id)
-                     .group_by(QuestCompletion.quest_id))
-            rows = self.session.execute(query).all()
+            rows = self.session.execute(queries.COMPLETED, {"player": self.player.id}).all()
             self._completed = {quest_id: at for quest_id, at, _ in rows}
             self._blocks = {quest_id: block or 0 for quest_id, _, block in rows}
         return self._completed
@@ -98,9 +95,9 @@ class Journey:
         """The player's records of the periods running now, (quest id, period) -> record,
         read in one statement (the unique (player, quest, period) index) the first time."""
         if self._records is None:
-            query = select(QuestRecord).where(QuestRecord.player_id == self.player.id,
-                                              QuestRecord.period.in_(sorted(self._periods)))
-            self._records = {(r.quest_id, r.period): r for r in self.session.scalars(query)}
+            found = self.session.scalars(queries.RECORDS_OF_PERIODS, {
+                "player": self.player.id, "periods": sorted(self._periods)})
+            self._records = {(r.quest_id, r.period): r for r in found}
         return self._records
 
     def record(self, quest: Quest, period: str, *, lock: bool = False) -> QuestRecord | None:
@@ -108,12 +105,8 @@ class Journey:
         current periods come from ``records`` (one read for every quest)."""
         if not lock and period in self._periods:
             return self.records().get((quest.id, period))
-        query = select(QuestRecord).where(QuestRecord.player_id == self.player.id,
-                                          QuestRecord.quest_id == quest.id,
-                                          QuestRecord.period == period)
-        if lock:
-            query = query.with_for_update().execution_options(populate_existing=True)
-        row = self.session.scalar(query)
+        row = self.session.scalar(queries.RECORD_LOCKED if lock else queries.RECORD,
+                                  {"player": self.player.id, "quest": quest.id, "period": period})
         if self._records is not None and period in self._periods:
             self._records[(quest.id, period)] = row
         return row
@@ -201,10 +194,9 @@ class Journey:
         return done
 
     def _seen(self, quest: Quest, period: str, event: ChainEvent) -> bool:
-        return self.session.scalar(select(QuestEvidence.id).where(
-            QuestEvidence.player_id == self.player.id, QuestEvidence.quest_id == quest.id,
-            QuestEvidence.period == period, QuestEvidence.tx_hash == event.tx_hash,
-            QuestEvidence.log_index == event.log_index)) is not None
+        return self.session.scalar(queries.EVIDENCE_SEEN, {
+            "player": self.player.id, "quest": quest.id, "period": period, "tx": event.tx_hash,
+            "log": event.log_index}) is not None
 
     # -- completing -------------------------------------------------------------------------
     def complete(self, quest: Quest, row: QuestRecord, progress: QuestProgress,

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from legends.realtime import events
@@ -17,7 +17,7 @@ from nft.store import RewardBatch, RewardGrant
 from quests.catalog_store import catalog_of
 from quests.definitions import Quest
 from quests.journey import Journey
-from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard, ahead_query, score_deltas
+from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard, score_deltas
 from quests.orm import Player
 from quests.ports import Completion
 from quests.progress import QuestProgress, Status
@@ -77,9 +77,7 @@ def ranks_moved(session: Session, completion: Completion, mirror: Any = None) ->
     if not deltas:
         return
     scores = {name: score for name, score in session.execute(
-        select(LeaderboardScore.board, LeaderboardScore.score).where(
-            LeaderboardScore.board.in_(sorted(deltas)), LeaderboardScore.period == ALL_TIME,
-            LeaderboardScore.player_id == completion.player_id))}
+        _SCORES, {"boards": sorted(deltas), "player": completion.player_id})}
     for name, (board, delta) in deltas.items():
         score = scores.get(name)
         if not score or score <= 0:
@@ -113,14 +111,26 @@ def _redis_ranks(session: Session, mirror: Any, board: Board, score: int,
 
 def _sql_ranks(session: Session, board: Board, player_id: int, score: int,
                old: int) -> tuple[int, int | None]:
-    rank = (session.scalar(ahead_query(board, ALL_TIME, score)) or 0) + 1
+    rank = (session.scalar(_AHEAD, {"board": str(board), "score": score}) or 0) + 1
     if old <= 0:
         return rank, None
-    passed = session.scalar(select(func.count()).select_from(LeaderboardScore).where(
-        LeaderboardScore.board == str(board), LeaderboardScore.period == ALL_TIME,
-        LeaderboardScore.player_id != player_id, LeaderboardScore.score > old,
-        LeaderboardScore.score <= score)) or 0
+    passed = session.scalar(_PASSED, {"board": str(board), "player": player_id, "old": old,
+                                      "score": score}) or 0
     return rank, rank + int(passed)
+
+
+# Built once (see quests.queries): the all-time scores of a player, the players ahead of a
+# score, the players a score passed.
+_SCORES = select(LeaderboardScore.board, LeaderboardScore.score).where(
+    LeaderboardScore.board.in_(bindparam("boards", expanding=True)),
+    LeaderboardScore.period == ALL_TIME, LeaderboardScore.player_id == bindparam("player"))
+_AHEAD = select(func.count()).select_from(LeaderboardScore).where(
+    LeaderboardScore.board == bindparam("board"), LeaderboardScore.period == ALL_TIME,
+    LeaderboardScore.score > bindparam("score"))
+_PASSED = select(func.count()).select_from(LeaderboardScore).where(
+    LeaderboardScore.board == bindparam("board"), LeaderboardScore.period == ALL_TIME,
+    LeaderboardScore.player_id != bindparam("player"), LeaderboardScore.score > bindparam("old"),
+    LeaderboardScore.score <= bindparam("score"))
 
 
 def minted(session: Session, batch_rows: Sequence[int]) -> int:
