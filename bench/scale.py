@@ -8,6 +8,7 @@ key prefix on REDIS_URL (default redis://127.0.0.1:6379/0) and are skipped witho
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
 import tempfile
@@ -26,13 +27,14 @@ from bench.scale_world import bench_address, load, private_database
 from legends.auth.players import Deployment, issue_nonce, sign_in
 from legends.auth.session import open_session
 from legends.auth.siwe import SiweMessage
-from legends.wiring.completions import LegendsSink, RewardedSweep
+from legends.realtime.sink import LiveSink
+from legends.wiring.completions import RewardedSweep
 from legends.wiring.leaderboards import RedisLeaderboard
 from nft import outbox_batches as outbox
 from nft.batching import plan_batches
 from quests import service
 from quests.evidence import ChainEvent
-from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard
+from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard, week_of
 from quests.orm import Player
 
 TITLE = "Scale: N players on PostgreSQL"
@@ -73,7 +75,13 @@ def measure(url: str, n: int, load_seconds: float, say: Callable[[str], None]) -
         app = create_app({"ENV_NAME": "testing", "INSTANCE_PATH": folder, "DATABASE_URL": url,
                           "PUBLIC_URL": DEPLOYMENT.origin})
         sessions = app.extensions["legends.db"].sessions
-        sink = LegendsSink()
+        mirror = _redis_board()
+        if mirror is not None:  # the game's own sink, its boards warm in Redis
+            with sessions() as s:
+                for board, period in ((Board.XP, ALL_TIME), (Board.SHARDS, ALL_TIME),
+                                      (Board.XP, week_of(datetime.now(UTC)))):
+                    mirror.rebuild(s, board, period)
+        sink = LiveSink(mirror)
         rows = [{"benchmark": "load (COPY + set-based SQL)", "n": n, "seconds": load_seconds,
                  "note": "players, funnel, ledger, boards"}]
         with sessions() as s:
@@ -100,23 +108,24 @@ def measure(url: str, n: int, load_seconds: float, say: Callable[[str], None]) -
         def complete(_i: int = 0) -> None:
             with lock:
                 pid = queue.pop()
-            event = ChainEvent(contract="SaharaToken", event="FaucetClaimed",
-                               args={"account": by_id[pid], "amount": 1, "nextClaimAt": 0},
-                               block_number=10, tx_hash=f"0x{pid:064x}", log_index=0,
-                               timestamp=int(now.timestamp()))
+            event = completion_event(pid, by_id[pid], now)
             with sessions.begin() as s:
                 assert service.apply_chain_events(s, [event], now, sink=sink), pid
 
         rows.append(row("one completion applied (indexer path)", timed(complete, REPS), n))
-        for writers in (1, 2, 4):
+        engine = app.extensions["legends.db"].engine
+        for writers in (1, 2, 4):  # writer processes, as the indexer and web workers are
             per = min(30, len(queue) // writers)
+            shares = [[queue.pop() for _ in range(per)] for _ in range(writers)]
             started = time.perf_counter()
-            threads = [threading.Thread(target=lambda k=per: [complete() for _ in range(k)])
-                       for _ in range(writers)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            children = []
+            for share in shares:
+                child = _FORK.Process(target=_write, args=(engine, sessions, sink, share, by_id, now))
+                child.start()
+                children.append(child)
+            for child in children:
+                child.join()
+                assert child.exitcode == 0, f"a writer failed ({child.exitcode})"
             elapsed = time.perf_counter() - started
             rows.append({"benchmark": f"completions/s, {writers} writer(s)", "n": per * writers,
                          "seconds": elapsed, "per_second": rate(per * writers, elapsed)})
@@ -158,6 +167,27 @@ def measure(url: str, n: int, load_seconds: float, say: Callable[[str], None]) -
         rows.append(row("reward worker planning (2,000 grants)", timed(planning), n))
         app.extensions["legends.db"].engine.dispose()
     return rows
+
+
+_FORK = multiprocessing.get_context("fork")
+
+
+def completion_event(pid: int, address: str, now: datetime) -> ChainEvent:
+    return ChainEvent(contract="SaharaToken", event="FaucetClaimed",
+                      args={"account": address, "amount": 1, "nextClaimAt": 0},
+                      block_number=10, tx_hash=f"0x{pid:064x}", log_index=0,
+                      timestamp=int(now.timestamp()))
+
+
+def _write(engine: Any, sessions: Any, sink: Any, pids: list[int], by_id: dict[int, str],
+           now: datetime) -> None:
+    """One writer process: its own connections (none of the parent's), one completion per
+    transaction."""
+    engine.dispose(close=False)
+    for pid in pids:
+        with sessions.begin() as s:
+            assert service.apply_chain_events(s, [completion_event(pid, by_id[pid], now)], now,
+                                              sink=sink), pid
 
 
 def _sign_in_once(sessions: Any) -> Callable[[int], None]:

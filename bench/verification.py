@@ -10,6 +10,7 @@ moment the bench saw the claim's receipt.
 
 from __future__ import annotations
 
+import queue
 import secrets
 import tempfile
 import threading
@@ -26,7 +27,9 @@ from chain import artifacts
 from chain.bindings import Suite
 from chain.deploy import deploy_suite
 from chain.devnet import Devnet, DevnetConfig
+from chain.rpc import JsonRpcChain
 from chain.store import SqlManifestStore
+from chain.txmanager import TxManager
 from legends import create_app, migrate
 from legends.workers.verification import StepReport, start_thread
 from quests import service
@@ -42,11 +45,12 @@ CLAIM_GAS = 150_000
 class Sizes:
     sequential: int  # one claim at a time, each waited for until verified
     back_to_back: int  # claims sent one after another without waiting for verification
+    burst: int  # claims sent pipelined, without waiting for their receipts
 
 
-FULL = Sizes(sequential=200, back_to_back=200)
-QUICK = Sizes(sequential=40, back_to_back=40)
-TINY = Sizes(sequential=5, back_to_back=5)
+FULL = Sizes(sequential=200, back_to_back=200, burst=200)
+QUICK = Sizes(sequential=40, back_to_back=40, burst=80)
+TINY = Sizes(sequential=5, back_to_back=5, burst=10)
 
 
 class Stopwatch:
@@ -108,6 +112,39 @@ def measure(suite: Suite, relayer: str, watch: Stopwatch, players: list[str], *,
     return seconds, [watch.stored[p.lower()] - seen[p] for p in players]
 
 
+def burst(url: str, suite: Suite, relayer: str, watch: Stopwatch, players: list[str]) -> dict[str, Any]:
+    """Claims sent pipelined (no wait between them); a second connection watches the
+    receipts as they come. The devnet's rate is claims / time to the last receipt,
+    verification's is claims / time to the last completion, in the same run."""
+    watcher = TxManager(JsonRpcChain(url), artifacts.error_decoder())
+    hashes: queue.Queue[str | None] = queue.Queue()
+    seen: list[float] = []
+
+    def watch_receipts() -> None:
+        while (tx_hash := hashes.get()) is not None:
+            watcher.wait(tx_hash)
+            seen.append(time.perf_counter())
+
+    thread = threading.Thread(target=watch_receipts)
+    thread.start()
+    started = time.perf_counter()
+    for player in players:
+        hashes.put(suite.token.send(relayer, "claimFor", player, gas=CLAIM_GAS))
+    hashes.put(None)
+    thread.join()
+    chain_seconds = seen[-1] - started
+    watch.wait(players, timeout=120.0)
+    verified_seconds = max(watch.stored[p.lower()] for p in players) - started
+    latencies = [max(0.0, watch.stored[p.lower()] - at) for p, at in zip(players, seen)]
+    chain_rate, verified_rate = rate(len(players), chain_seconds), rate(len(players), verified_seconds)
+    result = row("burst", "pipelined burst: verified completions/s (devnet tx/s in note)", len(players),
+                 verified_seconds, latencies)
+    result.update(chain_per_second=chain_rate, ratio=verified_rate / chain_rate,
+                  note=f"devnet {chain_rate:.0f} tx/s, verified {verified_rate:.0f}/s, ratio "
+                       f"{verified_rate / chain_rate:.2f}; receipt -> completion {latency_note(latencies)}")
+    return result
+
+
 def row(key: str, label: str, n: int, seconds: float, latencies: list[float]) -> dict[str, Any]:
     return {"key": key, "benchmark": label, "n": n, "seconds": seconds, "per_second": rate(n, seconds),
             "mints_per_second": None, "note": latency_note(latencies),
@@ -144,6 +181,8 @@ def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = N
                 seconds, latencies = measure(suite, link.signers.faucet.address, watch, players,
                                              wait_each=wait_each)
                 rows.append(row(key, label, n, seconds, latencies))
+            players = fresh_players(app, sizes.burst, link.rpc.block_number())
+            rows.append(burst(node.config.url, suite, link.signers.faucet.address, watch, players))
             return rows
         finally:
             if stop is not None:

@@ -177,13 +177,14 @@ class Indexer:
         # sees the cursor's hash orphaned and rewinds.)
         pinned_block, pinned = last, self._hash(last, headers)
         known = len(headers)
-        logs = self.rpc.logs(self.addresses, first, last)
-        events = self._decode(logs, headers)
+        found = self._decoded(self.rpc.logs(self.addresses, first, last))
+        # Cut the batch before reading block headers: a backlog fetches only its batch's.
+        cut = last_block_within([item.block_number for item, _, _ in found], self.max_events)
+        if cut is not None:
+            found, last = [f for f in found if f[0].block_number <= cut], cut
+        events = self._timed(found, headers)
         hashes: tuple[tuple[int, str], ...] = ()
         if events is not None:
-            cut = last_block_within([e.block_number for e in events], self.max_events)
-            if cut is not None:
-                events, last = [e for e in events if e.block_number <= cut], cut
             wanted = keep_hashes_of(first, last, head, self.keep, (e.block_number for e in events))
             hashes = tuple(sorted((n, self._hash(n, headers)) for n in wanted))
         still = self._header(pinned_block).hash if len(headers) > known else pinned
@@ -241,18 +242,30 @@ class Indexer:
 
     def decode_logs(self, logs: Sequence[Log]) -> list[IndexedEvent]:
         """The suite's events among ``logs`` (a receipt's, say), with their block times."""
-        return self._decode(logs, {}) or []
+        return self._timed(self._decoded(logs), {}) or []
 
-    def _decode(self, logs: Sequence[Log], headers: dict[int, Block]) -> list[IndexedEvent] | None:
-        """Decoded suite events in chain order; None when a log's block is not the block
-        whose header we hold (the chain moved while we read it)."""
-        events: list[IndexedEvent] = []
+    def _decoded(self, logs: Sequence[Log]) -> list[tuple[Log, Any, tuple[str, Any]]]:
+        """The suite's logs in chain order, each with its contract's ABI and decoded event."""
+        found = []
         for item in sorted(logs, key=lambda lg: (lg.block_number, lg.log_index)):
             abi = self._abi_by_address.get(item.address.lower())
             decoded = abi.decode_log(item) if abi and not item.removed else None
-            if decoded is None:
-                continue
-            self._hash(item.block_number, headers)  # one header fetch per block, for its timestamp
+            if decoded is not None:
+                found.append((item, abi, decoded))
+        return found
+
+    def _timed(self, found: Sequence[tuple[Log, Any, tuple[str, Any]]],
+               headers: dict[int, Block]) -> list[IndexedEvent] | None:
+        """Decoded suite events with their block times; None when a log's block is not the
+        block whose header we hold (the chain moved while we read it)."""
+        events: list[IndexedEvent] = []
+        for item, abi, decoded in found:
+            if item.block_number not in headers and item.block_time is not None:
+                # The node sent the block's time with the log: no header fetch (the poll
+                # re-reads its pinned block after, so these hashes are checked as fetched ones).
+                headers[item.block_number] = Block(item.block_number, item.block_hash, "",
+                                                   item.block_time)
+            self._hash(item.block_number, headers)  # else one header fetch per block, for its time
             header = headers[item.block_number]
             if not _same(header.hash, item.block_hash):
                 return None

@@ -26,6 +26,7 @@ class Log:
     tx_hash: str
     log_index: int
     removed: bool = False
+    block_time: int | None = None  # the node's ``blockTimestamp``, when it sends one
 
 
 @dataclass(frozen=True)

@@ -216,6 +216,7 @@ def _log(raw: dict[str, Any]) -> Log:
         tx_hash=raw.get("transactionHash") or "",
         log_index=_int(raw.get("logIndex")),
         removed=bool(raw.get("removed", False)),
+        block_time=_int(raw["blockTimestamp"]) if raw.get("blockTimestamp") else None,
     )
 
 

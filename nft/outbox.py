@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -43,7 +44,7 @@ class GrantRecord:
     created_at: datetime
 
 
-def record_of(row: RewardGrant, created: bool) -> GrantRecord:
+def record_of(row: Any, created: bool) -> GrantRecord:  # a RewardGrant or a RETURNING row
     return GrantRecord(row.grant_key, row.player, row.source, row.period, GrantKind(row.kind),
                        row.token_id, row.amount, OutboxState(row.state), created, row.created_at)
 
@@ -85,17 +86,22 @@ def record_grants(session: Session, grants: Iterable[Grant]) -> list[GrantRecord
          "attempts": 0, "created_at": now, "confirmed_at": None if g.on_chain else now}
         for key, g in unique.items()
     ]
-    statement = _insert_ignoring_duplicates(session).returning(RewardGrant.__table__.c.grant_key)
-    inserted = set(session.scalars(statement, rows))
+    c = RewardGrant.__table__.c
+    statement = _insert_ignoring_duplicates(session).returning(
+        c.grant_key, c.player, c.source, c.period, c.kind, c.token_id, c.amount, c.state, c.created_at)
+    returned = {row.grant_key: row for row in session.execute(statement, rows)}
+    inserted = set(returned)
     for key in inserted:
         grant = unique[key]
         if grant.kind is GrantKind.XP:
             _add_xp(session, grant)
-    stored = {row.grant_key: row for row in session.scalars(
-        select(RewardGrant).where(RewardGrant.grant_key.in_(list(unique))))}
-    for key, row in stored.items():
-        if row.state == OutboxState.WITHDRAWN.value:
-            _revive(session, row, unique[key])
+    stored: dict[str, Any] = returned  # every key new: what was inserted is what is stored
+    if len(inserted) < len(unique):
+        stored = {row.grant_key: row for row in session.scalars(
+            select(RewardGrant).where(RewardGrant.grant_key.in_(list(unique))))}
+        for key, row in stored.items():
+            if row.state == OutboxState.WITHDRAWN.value:
+                _revive(session, row, unique[key])
     if any(stored[key].state == OutboxState.PENDING.value for key in unique):
         session.info[GRANTS_RECORDED] = True  # the app wakes the reward worker after commit
     return [record_of(stored[key], key in inserted) for key in unique]
@@ -138,13 +144,16 @@ def withdraw_grants(session: Session, grants: Iterable[Grant]) -> tuple[list[str
 
 def _add_xp(session: Session, grant: Grant, sign: int = 1) -> None:
     # Player.address is checksummed (as signed in); ledger addresses are lowercase.
-    changed = session.execute(
-        update(Player).where(func.lower(Player.address) == grant.player)
-        .values(xp=Player.xp + sign * grant.amount).execution_options(synchronize_session=False))
+    changed = session.execute(_ADD_XP, {"player": grant.player, "amount": sign * grant.amount})
     if changed.rowcount != 1:
         raise UnknownPlayerError(f"player: {grant.player} has not signed in; no XP can be granted")
 
 
-def grant_of(row: RewardGrant) -> Grant:
-    """The rule-level grant a ledger row stands for."""
+# Built once: Player.address is checksummed, the ledger's lowercase (an expression index).
+_ADD_XP = (update(Player).where(func.lower(Player.address) == bindparam("player"))
+           .values(xp=Player.xp + bindparam("amount")).execution_options(synchronize_session=False))
+
+
+def grant_of(row: Any) -> Grant:
+    """The rule-level grant a ledger row (a ``RewardGrant`` or a row of its columns) stands for."""
     return Grant(row.player, row.source, row.period, GrantKind(row.kind), row.amount, row.token_id)

@@ -40,8 +40,9 @@ class OpenBatch:
 
 def unplanned_grants(session: Session, limit: int) -> list[Grant]:
     """Pending on-chain grants that no batch carries yet, oldest first."""
-    rows = session.scalars(
-        select(RewardGrant)
+    c = RewardGrant.__table__.c  # plain columns: no ORM object per grant
+    rows = session.execute(
+        select(c.player, c.source, c.period, c.kind, c.amount, c.token_id)
         .where(RewardGrant.state == OutboxState.PENDING.value, RewardGrant.batch_ref.is_(None),
                RewardGrant.kind != GrantKind.XP.value)
         .order_by(RewardGrant.id).limit(limit))

@@ -36,7 +36,7 @@ from quests.campaigns import (
     PrizeTier,
 )
 from quests.definitions import Rewards
-from quests.orm import Base, intpk, utcnow
+from quests.orm import Base, intpk, per_transaction, utcnow
 from quests.store import UtcDateTime
 
 _cache_lock = threading.Lock()
@@ -158,8 +158,8 @@ class CampaignWithheld(Base):
 # -- reading --------------------------------------------------------------------------------------
 def calendar_of(session: Session) -> Calendar:
     """Every campaign as the rules see it, cached per database until one changes."""
-    fingerprint = tuple(session.execute(
-        select(func.count(), func.sum(Campaign.revision), func.max(Campaign.id))).one())
+    fingerprint = per_transaction(session, "calendar", lambda: tuple(session.execute(
+        select(func.count(), func.sum(Campaign.revision), func.max(Campaign.id))).one()), (Campaign,))
     url = str(session.get_bind().engine.url)
     with _cache_lock:
         cached = _cache.get(url)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from quests.definitions import Catalog, Quest, parse_quest
 from quests.errors import CatalogError, UnknownQuest
-from quests.orm import utcnow
+from quests.orm import per_transaction, utcnow
 from quests.store import QuestDefinition
 
 _cache_lock = threading.Lock()
@@ -87,9 +87,9 @@ def load_catalog_into(session: Session, catalog: Catalog, now: datetime | None =
 def catalog_of(session: Session) -> Catalog:
     """The catalog as stored (retired quests left out), cached per database until a load
     changes the definitions."""
-    fingerprint = tuple(session.execute(
+    fingerprint = per_transaction(session, "catalog", lambda: tuple(session.execute(
         select(func.count(), func.max(QuestDefinition.loaded_at), func.max(QuestDefinition.retired_at))
-    ).one())
+    ).one()), (QuestDefinition,))
     url = str(session.get_bind().engine.url)
     with _cache_lock:
         cached = _cache.get(url)

@@ -8,14 +8,14 @@ The service functions in ``quests.service`` are thin wrappers around ``Journey``
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from quests import queries
 from quests.campaign_store import calendar_of
 from quests.campaigns import Calendar
-from quests.definitions import Catalog, Quest
+from quests.definitions import Catalog, Quest, Recurrence
 from quests.engine import Step, advance, refresh
 from quests.evidence import ChainEvent, Evidence, ReferralActivated
 from quests.evidence import Player as Wallet
@@ -25,7 +25,7 @@ from quests.orm import Player
 from quests.ports import Completion, CompletionSink
 from quests.progress import QuestProgress, Standing, Status, period_key, standing
 from quests.referrals import is_activated
-from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord
+from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord, json_ready, keep_in_inbox
 from quests.world import region
 
 _sink: CompletionSink | None = None
@@ -56,6 +56,8 @@ class Journey:
         self._completed: dict[str, datetime] | None = None
         self._calendar: Calendar | None = None
         self._blocks: dict[str, int] = {}
+        self._records: dict[tuple[str, str], QuestRecord | None] | None = None
+        self._periods = frozenset(period_key(r, now) for r in Recurrence)
 
     @property
     def calendar(self) -> Calendar:
@@ -71,11 +73,7 @@ class Journey:
     def completed(self) -> dict[str, datetime]:
         """Quest id -> when this player last completed it (any period)."""
         if self._completed is None:
-            query = (select(QuestCompletion.quest_id, func.max(QuestCompletion.completed_at),
-                            func.max(QuestCompletion.block_number))
-                     .where(QuestCompletion.player_id == self.player.id)
-                     .group_by(QuestCompletion.quest_id))
-            rows = self.session.execute(query).all()
+            rows = self.session.execute(queries.COMPLETED, {"player": self.player.id}).all()
             self._completed = {quest_id: at for quest_id, at, _ in rows}
             self._blocks = {quest_id: block or 0 for quest_id, _, block in rows}
         return self._completed
@@ -93,11 +91,25 @@ class Journey:
                         last_completed_at=self.completed.get(quest.id),
                         campaign=self.campaign_gate(quest), titles=self.catalog.titles)
 
+    def records(self) -> dict[tuple[str, str], QuestRecord | None]:
+        """The player's records of the periods running now, (quest id, period) -> record,
+        read in one statement (the unique (player, quest, period) index) the first time."""
+        if self._records is None:
+            found = self.session.scalars(queries.RECORDS_OF_PERIODS, {
+                "player": self.player.id, "periods": sorted(self._periods)})
+            self._records = {(r.quest_id, r.period): r for r in found}
+        return self._records
+
     def record(self, quest: Quest, period: str, *, lock: bool = False) -> QuestRecord | None:
-        query = select(QuestRecord).where(QuestRecord.player_id == self.player.id,
-                                          QuestRecord.quest_id == quest.id,
-                                          QuestRecord.period == period)
-        return self.session.scalar(query.with_for_update() if lock else query)
+        """One period's record: ``lock`` reads it afresh under its row lock; otherwise the
+        current periods come from ``records`` (one read for every quest)."""
+        if not lock and period in self._periods:
+            return self.records().get((quest.id, period))
+        row = self.session.scalar(queries.RECORD_LOCKED if lock else queries.RECORD,
+                                  {"player": self.player.id, "quest": quest.id, "period": period})
+        if self._records is not None and period in self._periods:
+            self._records[(quest.id, period)] = row
+        return row
 
     def current(self, quest: Quest, *, lock: bool = False) -> tuple[QuestRecord | None, QuestProgress]:
         """The stored record of the current period (or None) and the progress to use now."""
@@ -111,6 +123,8 @@ class Journey:
         if row is None:
             row = QuestRecord(player_id=self.player.id, quest_id=quest.id, period=progress.period)
             self.session.add(row)
+            if self._records is not None:
+                self._records[(quest.id, progress.period)] = row
         row.store(progress)
         self.session.flush()
         # A sink may want every step, not just completions (live progress for the player).
@@ -135,17 +149,7 @@ class Journey:
     def keep(self, event: ChainEvent) -> bool:
         """Keep a log of this player in their inbox, whatever their quests' state (a quest
         that opens later reads it back). False when it was already kept."""
-        found = self.session.scalar(select(QuestInbox.id).where(
-            QuestInbox.player_id == self.player.id, QuestInbox.tx_hash == event.tx_hash,
-            QuestInbox.log_index == event.log_index))
-        if found is not None:
-            return False
-        self.session.add(QuestInbox(
-            player_id=self.player.id, contract=event.contract, event=event.event,
-            tx_hash=event.tx_hash, log_index=event.log_index, block_number=event.block_number,
-            block_time=event.at, args=json_ready(dict(event.args))))
-        self.session.flush()
-        return True
+        return keep_in_inbox(self.session, self.player.id, event)
 
     def kept(self, pairs: frozenset[tuple[str, str]], from_block: int) -> list[ChainEvent]:
         """The player's kept logs of these (contract, event) pairs from ``from_block`` on."""
@@ -190,10 +194,9 @@ class Journey:
         return done
 
     def _seen(self, quest: Quest, period: str, event: ChainEvent) -> bool:
-        return self.session.scalar(select(QuestEvidence.id).where(
-            QuestEvidence.player_id == self.player.id, QuestEvidence.quest_id == quest.id,
-            QuestEvidence.period == period, QuestEvidence.tx_hash == event.tx_hash,
-            QuestEvidence.log_index == event.log_index)) is not None
+        return self.session.scalar(queries.EVIDENCE_SEEN, {
+            "player": self.player.id, "quest": quest.id, "period": period, "tx": event.tx_hash,
+            "log": event.log_index}) is not None
 
     # -- completing -------------------------------------------------------------------------
     def complete(self, quest: Quest, row: QuestRecord, progress: QuestProgress,
@@ -219,7 +222,10 @@ class Journey:
 
     def _credit_referrer(self) -> list[Completion]:
         """This player may just have become an activated invitee: tell their referrer."""
-        referrer_id = self.session.scalar(select(Player.referred_by_id).where(Player.id == self.player.id))
+        referrer_id = self.player.__dict__.get("referred_by_id", ...)  # loaded with the player
+        if referrer_id is ...:
+            referrer_id = self.session.scalar(select(Player.referred_by_id)
+                                              .where(Player.id == self.player.id))
         if referrer_id is None or not is_activated(set(self.completed), self.catalog.activation_ids):
             return []
         referrer = self.session.get_one(Player, referrer_id)
@@ -276,14 +282,3 @@ def evidence_row(player_id: int, quest: Quest, period: str, event: ChainEvent) -
         event=event.event, tx_hash=event.tx_hash, log_index=event.log_index,
         block_number=event.block_number, block_time=event.at, args=json_ready(dict(event.args)),
         rule_version=quest.rule_version)
-
-
-def json_ready(value: Any) -> Any:
-    """Event args as JSON: bytes become 0x-hex, tuples lists."""
-    if isinstance(value, bytes):
-        return "0x" + value.hex()
-    if isinstance(value, dict):
-        return {str(k): json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_ready(v) for v in value]
-    return value

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import Select, func, select
@@ -71,17 +72,19 @@ def add_scores(session: Session, player_id: int, deltas: Mapping[Board, int], at
     ]
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
+    # An upsert, so two completions racing for one player's first row both count; built
+    # once per dialect and sent with every row in one executemany.
+    session.execute(_upsert(session.get_bind().dialect.name), rows)
+
+
+@cache
+def _upsert(dialect: str) -> Any:
     module = {"postgresql": postgresql, "sqlite": sqlite}[dialect]
-    insert = module.insert(LeaderboardScore)
-    # An upsert, so two completions racing for one player's first row both count.
-    statement = insert.on_conflict_do_update(
+    insert = module.insert(LeaderboardScore.__table__)
+    return insert.on_conflict_do_update(
         index_elements=["board", "period", "player_id"],
         set_={"score": LeaderboardScore.score + insert.excluded.score,
-              "updated_at": insert.excluded.updated_at},
-    )
-    for row in rows:
-        session.execute(statement, row)
+              "updated_at": insert.excluded.updated_at})
 
 
 class SqlLeaderboard:

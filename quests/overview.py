@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quests.catalog_store import catalog_of
-from quests.definitions import Quest, Recurrence
+from quests.definitions import Quest
 from quests.engine import refresh
 from quests.evidence import Player as Wallet
 from quests.explain import explain
@@ -34,12 +34,8 @@ class Board:
         self.catalog = catalog_of(session)
         self.player, self.now = player, now
         self.journey = Journey(session, self.catalog, player, now) if player else None
-        self.rows: dict[tuple[str, str], QuestRecord] = {}
-        if player is not None:
-            periods = {period_key(r, now) for r in Recurrence}
-            query = select(QuestRecord).where(QuestRecord.player_id == player.id,
-                                              QuestRecord.period.in_(sorted(periods)))
-            self.rows = {(r.quest_id, r.period): r for r in session.scalars(query)}
+        self.rows: dict[tuple[str, str], QuestRecord | None] = (
+            self.journey.records() if self.journey else {})
 
     @property
     def completed(self) -> set[str]:

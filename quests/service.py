@@ -88,22 +88,27 @@ def apply_chain_events(session: Session, events: Sequence[ChainEvent], now: date
     wayside until it does (``welcome_traveller``); a log fed twice counts once."""
     catalog = catalog_of(session)
     done: list[Completion] = []
+    concerned = []
     for event in sorted(events, key=lambda e: (e.block_number, e.log_index)):
         quests = catalog.listening_to(event.contract, event.event)
         addresses = players_in(catalog, event) if quests else frozenset()
-        if not addresses:
-            continue
-        # The player's row lock serialises two indexers delivering the same log.
-        players = session.scalars(select(Player).where(Player.address.in_(sorted(addresses)))
-                                  .order_by(Player.id).with_for_update())
-        known = players.all()
-        for player in known:
+        if addresses:
+            concerned.append((event, quests, addresses))
+    if not concerned:
+        return done
+    # One read locks every player of the batch, in id order (two indexers delivering the
+    # same logs wait for each other here, and never deadlock).
+    wanted = sorted(set().union(*(a for _, _, a in concerned)))
+    known = {p.address.lower(): p for p in session.scalars(
+        select(Player).where(Player.address.in_(wanted)).order_by(Player.id).with_for_update())}
+    for event, quests, addresses in concerned:
+        for player in sorted((known[a.lower()] for a in addresses if a.lower() in known),
+                             key=lambda p: p.id):
             journey = Journey(session, catalog, player, now, sink)
             journey.keep(event)
             for quest in quests:
                 done += journey.offer_event(quest, event)
-        signed_in = {p.address.lower() for p in known}
-        for address in sorted(a for a in addresses if a.lower() not in signed_in):
+        for address in sorted(a for a in addresses if a.lower() not in known):
             keep_on_wayside(session, address, event)
     return done
 

@@ -242,3 +242,29 @@ class LeaderboardScore(Base):
     score: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow,
                                                  onupdate=utcnow)
+
+
+def json_ready(value: Any) -> Any:
+    """Event args as JSON: bytes become 0x-hex, tuples lists."""
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return value
+
+
+def keep_in_inbox(session: Any, player_id: int, event: Any) -> bool:
+    """Keep a chain log in the player's inbox (one ``INSERT .. ON CONFLICT DO NOTHING`` on
+    its unique (player, tx, log index)); False when it was kept already."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    module = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    statement = (module.insert(QuestInbox).values(
+        player_id=player_id, contract=event.contract, event=event.event, tx_hash=event.tx_hash,
+        log_index=event.log_index, block_number=event.block_number, block_time=event.at,
+        args=json_ready(dict(event.args)), seen_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["player_id", "tx_hash", "log_index"])
+        .returning(QuestInbox.id))
+    return session.execute(statement).first() is not None

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from quests.definitions import Catalog
 from quests.evidence import ChainEvent
-from quests.journey import OPEN, Journey, json_ready
+from quests.journey import OPEN, Journey
 from quests.orm import Player
 from quests.ports import Completion, CompletionSink
-from quests.store import QuestInbox, WaysideLog
+from quests.store import QuestInbox, WaysideLog, json_ready
 
 
 def keep_on_wayside(session: Session, address: str, event: ChainEvent) -> bool:

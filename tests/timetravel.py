@@ -23,11 +23,17 @@ class TravelClock:
 
     def travel(self, **delta: float) -> datetime:
         """Move both clocks forward by ``timedelta(**delta)``; returns the new now."""
-        self.offset += timedelta(**delta)
+        step = timedelta(**delta)
+        self.offset += step
         at = self.now()
         if self.rpc is not None:
             head = self.rpc.block("latest").timestamp
-            # Block timestamps only go forward: never set one at or before the head's.
-            self.rpc.request("evm_setNextBlockTimestamp", [max(int(at.timestamp()), head + 1)])
+            # Block timestamps only go forward, and a devnet mining many blocks a second runs
+            # ahead of the wall clock: the chain moves by ``step`` from its head at least, and
+            # the app's clock follows it there, so both stay at one instant.
+            target = max(int(at.timestamp()), head + max(1, int(step.total_seconds())))
+            self.offset += timedelta(seconds=max(0.0, target - at.timestamp()))
+            self.rpc.request("evm_setNextBlockTimestamp", [target])
             self.rpc.request("evm_mine", [])
+            at = self.now()
         return at

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from legends.realtime import events
@@ -66,35 +66,71 @@ def unlocked_by(session: Session, completion: Completion, now: datetime) -> list
     return opened
 
 
-def ranks_moved(session: Session, completion: Completion) -> None:
+def ranks_moved(session: Session, completion: Completion, mirror: Any = None) -> None:
     """leaderboard.changed: to the player when their all-time rank moved, to everybody when
-    the top ten changed (the player entered it or moved within it)."""
-    board_source = SqlLeaderboard()
-    for board, delta in score_deltas(completion.rewards).items():
-        if not delta:
+    the top ten changed (the player entered it or moved within it). With the Redis
+    ``mirror`` both ranks are two ``ZCOUNT``s (O(log N)); from SQL the rank is one index
+    range count of the players ahead (its cost grows with them) and the rank before only
+    counts the players passed."""
+    deltas = {str(board): (board, delta) for board, delta in score_deltas(completion.rewards).items()
+              if delta}
+    if not deltas:
+        return
+    scores = {name: score for name, score in session.execute(
+        _SCORES, {"boards": sorted(deltas), "player": completion.player_id})}
+    for name, (board, delta) in deltas.items():
+        score = scores.get(name)
+        if not score or score <= 0:
             continue
-        mine = board_source.rank_of(session, board, ALL_TIME, completion.player_id)
-        if mine is None:
-            continue
-        before = _rank_with(session, board, completion.player_id, mine.score - delta)
-        if before != mine.rank:
+        ranks = _redis_ranks(session, mirror, board, score, score - delta) if mirror else None
+        rank, before = ranks or _sql_ranks(session, board, completion.player_id, score, score - delta)
+        if before != rank:
             events.for_player(session, completion.player, events.LEADERBOARD_CHANGED, {
-                "board": str(board), "period": ALL_TIME, "rank": mine.rank,
-                "previous_rank": before, "score": mine.score})
-        if mine.rank <= TOP:
-            top = board_source.top(session, board, ALL_TIME, TOP)
+                "board": str(board), "period": ALL_TIME, "rank": rank,
+                "previous_rank": before, "score": score})
+        if rank <= TOP:
+            top = SqlLeaderboard().top(session, board, ALL_TIME, TOP)
             events.record(session, PUBLIC, events.LEADERBOARD_CHANGED, {
                 "board": str(board), "period": ALL_TIME,
                 "top": [{"rank": e.rank, "address": e.address, "score": e.score} for e in top]})
 
 
-def _rank_with(session: Session, board: Board, player_id: int, score: int) -> int | None:
-    if score <= 0:
+def _redis_ranks(session: Session, mirror: Any, board: Board, score: int,
+                 old: int) -> tuple[int, int | None] | None:
+    """(rank now, rank before) from the mirror, which still holds the old total (it is
+    written after the commit); None when the board is not in Redis yet."""
+    key = mirror.ready_key(session, board, ALL_TIME)
+    if key is None:
         return None
-    ahead = session.scalar(select(func.count()).select_from(LeaderboardScore).where(
-        LeaderboardScore.board == str(board), LeaderboardScore.period == ALL_TIME,
-        LeaderboardScore.player_id != player_id, LeaderboardScore.score > score)) or 0
-    return int(ahead) + 1
+    pipe = mirror.client.pipeline(transaction=False)
+    pipe.zcount(key, f"({score}", "+inf")
+    pipe.zcount(key, f"({old}", "+inf")
+    ahead, ahead_before = pipe.execute()
+    return int(ahead) + 1, (int(ahead_before) + 1 if old > 0 else None)
+
+
+def _sql_ranks(session: Session, board: Board, player_id: int, score: int,
+               old: int) -> tuple[int, int | None]:
+    rank = (session.scalar(_AHEAD, {"board": str(board), "score": score}) or 0) + 1
+    if old <= 0:
+        return rank, None
+    passed = session.scalar(_PASSED, {"board": str(board), "player": player_id, "old": old,
+                                      "score": score}) or 0
+    return rank, rank + int(passed)
+
+
+# Built once (see quests.queries): the all-time scores of a player, the players ahead of a
+# score, the players a score passed.
+_SCORES = select(LeaderboardScore.board, LeaderboardScore.score).where(
+    LeaderboardScore.board.in_(bindparam("boards", expanding=True)),
+    LeaderboardScore.period == ALL_TIME, LeaderboardScore.player_id == bindparam("player"))
+_AHEAD = select(func.count()).select_from(LeaderboardScore).where(
+    LeaderboardScore.board == bindparam("board"), LeaderboardScore.period == ALL_TIME,
+    LeaderboardScore.score > bindparam("score"))
+_PASSED = select(func.count()).select_from(LeaderboardScore).where(
+    LeaderboardScore.board == bindparam("board"), LeaderboardScore.period == ALL_TIME,
+    LeaderboardScore.player_id != bindparam("player"), LeaderboardScore.score > bindparam("old"),
+    LeaderboardScore.score <= bindparam("score"))
 
 
 def minted(session: Session, batch_rows: Sequence[int]) -> int:

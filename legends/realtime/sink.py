@@ -18,7 +18,7 @@ class LiveSink(LegendsSink):
     def completed(self, session: Session, completion: Completion) -> None:
         super().completed(session, completion)
         happenings.unlocked_by(session, completion, completion.completed_at)
-        happenings.ranks_moved(session, completion)
+        happenings.ranks_moved(session, completion, self.mirror)
 
     def progressed(self, session: Session, player: Any, quest: Any, progress: Any) -> None:
         happenings.progressed(session, player, quest, progress)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, String, delete, func, select, update
+from sqlalchemy import JSON, BigInteger, Index, String, delete, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -101,22 +101,69 @@ def new_epoch() -> str:
     return secrets.token_hex(4)
 
 
+HELD = "legends.realtime.held"
+_INSERT_EVENT = RealtimeEvent.__table__.insert()
+
+
 def append(session: Session, stream: str, kind: str, payload: dict[str, Any],
            at: datetime | None = None) -> Envelope:
-    """Write an event in the caller's transaction; returns it with its offset and epoch."""
+    """Write an event in the caller's transaction; returns it with its offset and epoch.
+
+    The stream's first event in a transaction bumps its counter (taking the stream's row
+    lock until the commit); the next ones count on from there, and all of them are written
+    in one ``INSERT`` (and the counter in one ``UPDATE``) before the commit, or before this
+    module reads the log again in the same transaction."""
     at = at or utcnow()
-    bump = (update(RealtimeStream).where(RealtimeStream.stream == stream)
-            .values(last_offset=RealtimeStream.last_offset + 1)
-            .returning(RealtimeStream.last_offset, RealtimeStream.epoch)
-            .execution_options(synchronize_session=False))
-    row = session.execute(bump).first()
-    if row is None:
-        _upsert_stream(session, stream)
-        row = session.execute(bump).one()
-    offset, epoch = int(row[0]), str(row[1])
-    session.execute(RealtimeEvent.__table__.insert().values(
-        stream=stream, offset=offset, type=kind, payload=payload, created_at=at))
-    return Envelope(stream, kind, offset, epoch, at, payload)
+    held = _held(session)
+    entry = held.get(stream)
+    if entry is None:
+        bump = (update(RealtimeStream).where(RealtimeStream.stream == stream)
+                .values(last_offset=RealtimeStream.last_offset + 1)
+                .returning(RealtimeStream.last_offset, RealtimeStream.epoch)
+                .execution_options(synchronize_session=False))
+        row = session.execute(bump).first()
+        if row is None:
+            _upsert_stream(session, stream)
+            row = session.execute(bump).one()
+        entry = held[stream] = {"epoch": str(row[1]), "last": int(row[0]), "written": int(row[0]),
+                                "rows": []}
+    else:
+        entry["last"] += 1
+    offset = entry["last"]
+    entry["rows"].append({"stream": stream, "offset": offset, "type": kind, "payload": payload,
+                          "created_at": at})
+    return Envelope(stream, kind, offset, entry["epoch"], at, payload)
+
+
+def _held(session: Session) -> dict[str, dict[str, Any]]:
+    """The streams this transaction appended to, with their events not yet written."""
+    session.connection()  # begins the transaction the entries belong to
+    transaction = session.get_transaction()
+    found = session.info.get(HELD)
+    if found is None or found[0] is not transaction:
+        found = session.info[HELD] = (transaction, {})
+        if not session.info.get(HELD + ".hooked"):
+            event.listen(session, "before_commit", settle)
+            event.listen(session, "after_commit", lambda s: s.info.pop(HELD, None))
+            event.listen(session, "after_soft_rollback", lambda s, _t: s.info.pop(HELD, None))
+            session.info[HELD + ".hooked"] = True
+    return found[1]
+
+
+def settle(session: Session) -> None:
+    """Write the events appended in this transaction and their streams' counters."""
+    found = session.info.get(HELD)
+    if found is None or found[0] is not session.get_transaction():
+        return
+    for stream, entry in found[1].items():
+        if entry["last"] != entry["written"]:
+            session.execute(update(RealtimeStream).where(RealtimeStream.stream == stream)
+                            .values(last_offset=entry["last"])
+                            .execution_options(synchronize_session=False))
+            entry["written"] = entry["last"]
+        if entry["rows"]:
+            session.execute(_INSERT_EVENT, entry["rows"])  # one executemany
+            entry["rows"] = []
 
 
 def event_at(session: Session, stream: str, offset: int) -> Envelope | None:
@@ -132,6 +179,7 @@ def event_at(session: Session, stream: str, offset: int) -> Envelope | None:
 def position(session: Session, stream: str) -> tuple[str, int]:
     """The stream's (epoch, last offset); a stream nobody wrote to yet is created empty, so
     its epoch stays the same once events arrive."""
+    settle(session)
     row = session.execute(select(RealtimeStream.epoch, RealtimeStream.last_offset)
                           .where(RealtimeStream.stream == stream)).first()
     if row is None:
@@ -164,6 +212,7 @@ def since(session: Session, stream: str, offset: int, epoch: str | None,
 
 def reset(session: Session, stream: str) -> str:
     """Start the stream's history afresh (a new epoch; old events go); returns the epoch."""
+    settle(session)
     epoch = new_epoch()
     _upsert_stream(session, stream)
     session.execute(update(RealtimeStream).where(RealtimeStream.stream == stream)
@@ -174,6 +223,7 @@ def reset(session: Session, stream: str) -> str:
 
 def purge_before(session: Session, cutoff: datetime) -> int:
     """Delete events older than ``cutoff``; returns how many went."""
+    settle(session)
     result = session.execute(delete(RealtimeEvent).where(RealtimeEvent.created_at < cutoff)
                              .execution_options(synchronize_session=False))
     return int(getattr(result, "rowcount", 0) or 0)
@@ -186,6 +236,7 @@ def purge_events(session: Session, now: datetime, retention_days: float = 7.0) -
 
 
 def count(session: Session, stream: str | None = None) -> int:
+    settle(session)
     query = select(func.count()).select_from(RealtimeEvent)
     if stream is not None:
         query = query.where(RealtimeEvent.stream == stream)

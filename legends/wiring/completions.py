@@ -13,18 +13,21 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from legends.wiring.campaigns import admitted_grants
 from legends.wiring.leaderboards import RedisLeaderboard
-from nft.batching import paid_in_full
+from nft.batching import OutboxState
 from nft.ledger import Grant, grants_for_completion
 from nft.outbox import record_grants, withdraw_grants
 from nft.store import RewardGrant
 from quests.definitions import Rewards
+from quests.orm import Player
 from quests.ports import Completion
-from quests.service import awaiting_reward, mark_rewarded
+from quests.progress import Status
+from quests.service import awaiting_reward
+from quests.store import QuestRecord
 
 log = logging.getLogger(__name__)
 
@@ -95,28 +98,28 @@ class RewardedSweep:
 
 
 def _sync(session: Session, now: datetime, waiting: list[tuple[int, str, str, str]]) -> int:
+    """completed -> rewarded in one set-based ``UPDATE``: the records among ``waiting``
+    whose recorded grants (the ledger's rows for (player, quest, period), answered by the
+    player index) are all confirmed."""
     if not waiting:
         return 0
-    owed = {(address.lower(), quest_id, period): record_id
-            for record_id, address, quest_id, period in waiting}
-    states = recorded_grant_states(session, list(owed))
-    ready = [record_id for key, record_id in owed.items() if paid_in_full(states.get(key, ()))]
-    return mark_rewarded(session, ready, now) if ready else 0
-
-
-def recorded_grant_states(session: Session, completions: list[tuple[str, str, str]]
-                          ) -> dict[tuple[str, str, str], list[str]]:
-    """The ledger's grant states per (player, quest id, period) — the grant's source is the
-    quest id (``nft.ledger.grants_for_completion``)."""
-    found: dict[tuple[str, str, str], list[str]] = {}
-    columns = tuple_(RewardGrant.player, RewardGrant.source, RewardGrant.period)
-    for start in range(0, len(completions), 300):  # 3 parameters each: under SQLite's 999
-        rows = session.execute(select(RewardGrant.player, RewardGrant.source, RewardGrant.period,
-                                      RewardGrant.state)
-                               .where(columns.in_(completions[start:start + 300])))
-        for player, source, period, state in rows:
-            found.setdefault((player, source, period), []).append(state)
-    return found
+    ids = [record_id for record_id, *_ in waiting]
+    unpaid = (select(RewardGrant.id).where(
+        RewardGrant.player == func.lower(Player.address), RewardGrant.source == QuestRecord.quest_id,
+        RewardGrant.period == QuestRecord.period,
+        RewardGrant.state != OutboxState.CONFIRMED.value).exists())
+    changed = session.execute(
+        update(QuestRecord)
+        .where(QuestRecord.id.in_(ids), QuestRecord.status == Status.COMPLETED.value,
+               Player.id == QuestRecord.player_id, ~unpaid)
+        .values(status=Status.REWARDED.value, rewarded_at=now, updated_at=now)
+        .returning(QuestRecord.id).execution_options(synchronize_session=False)).scalars().all()
+    if changed:  # records this session holds are read again when used
+        done = set(changed)
+        for row in list(session.identity_map.values()):
+            if isinstance(row, QuestRecord) and row.id in done:
+                session.expire(row)
+    return len(changed)
 
 
 # -- domain events: logged in this transaction, published after the commit ----------------

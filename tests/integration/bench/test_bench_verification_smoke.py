@@ -20,8 +20,12 @@ def test_verification_benchmark_tiny_mode_verifies_every_claim():
 
     rows = verification.run(sizes=verification.TINY)
 
-    assert [r["key"] for r in rows] == ["sequential", "back_to_back"]
-    for r in rows:
+    assert [r["key"] for r in rows] == ["sequential", "back_to_back", "burst"]
+    for r in rows[:2]:
         assert r["n"] == verification.TINY.sequential and r["seconds"] > 0, r
         assert 0 < r["median_ms"] <= r["p99_ms"] <= r["max_ms"], r
         assert r["note"].startswith("median "), r
+    burst = rows[2]  # the devnet's pipelined rate and verification's, in the same run
+    assert burst["n"] == verification.TINY.burst and burst["chain_per_second"] > 0, burst
+    assert burst["ratio"] == pytest.approx(burst["per_second"] / burst["chain_per_second"]), burst
+    assert burst["note"].startswith("devnet "), burst

@@ -119,3 +119,33 @@ def test_one_log_applied_by_two_workers_at_the_same_moment_counts_once(make_app,
         assert session.scalar(select(func.count(RewardGrant.id))) == 2
     assert game.xp(alice) == 50
     wipe(sessions)
+
+
+def test_the_catalog_is_read_once_per_transaction_and_again_after_its_definitions_change(any_game):
+    from sqlalchemy import event
+
+    from quests.catalog_store import catalog_of
+    from quests.orm import utcnow
+    from quests.store import QuestDefinition
+
+    sessions = any_game.app.extensions["legends.db"].sessions
+    engine = any_game.app.extensions["legends.db"].engine
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        if "quest_definition" in statement and "count(*)" in statement:  # the fingerprint
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with sessions() as session:
+            assert "gate.faucet" in catalog_of(session)
+            catalog_of(session)
+            assert len(reads) == 1, reads  # the fingerprint, once for the transaction
+            session.get_one(QuestDefinition, "gate.faucet").retired_at = utcnow()
+            session.flush()
+            assert "gate.faucet" not in catalog_of(session)  # the change is seen at once
+            session.rollback()
+            assert "gate.faucet" in catalog_of(session)  # a new transaction reads afresh
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -84,3 +84,39 @@ def test_an_event_is_sent_only_after_its_transaction_commits(tmp_path):
         found = since(session, "public", 0, position(session, "public")[0])
     assert [e.payload["message"] for e in found.events] == ["one", "two"]
     engine.dispose()
+
+
+def several_in_one_transaction(url: str) -> None:
+    """Four events of one transaction (as a completion writes them): consecutive offsets,
+    the log and the counter right even when read inside the transaction, then committed
+    in one go; another transaction counts on from there; a rollback leaves nothing."""
+    migrate.upgrade(url)
+    stream = f"player:0x{uuid.uuid4().hex}"
+    engine = make_engine(url)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    with sessions.begin() as session:
+        sent = [append(session, stream, "quest.progress", {"n": n}).offset for n in range(3)]
+        assert position(session, stream)[1] == 3  # read in the same transaction: settled first
+        sent.append(append(session, stream, "quest.completed", {"n": 3}).offset)
+    assert sent == [1, 2, 3, 4]
+    with sessions.begin() as session:
+        assert append(session, stream, "quest.available", {}).offset == 5
+    with sessions() as session:
+        append(session, stream, "quest.available", {})
+        append(session, stream, "quest.available", {})
+        session.rollback()
+    with sessions() as session:
+        epoch, last = position(session, stream)
+        caught = since(session, stream, 0, epoch)
+        assert last == 5 and [e.offset for e in caught.events] == [1, 2, 3, 4, 5]
+        assert [e.payload.get("n") for e in caught.events[:4]] == [0, 1, 2, 3]
+    engine.dispose()
+
+
+def test_several_events_of_one_transaction_on_sqlite(tmp_path):
+    several_in_one_transaction(f"sqlite:///{tmp_path / 'legends.db'}")
+
+
+@pytest.mark.postgres
+def test_several_events_of_one_transaction_on_postgres(postgres_url):
+    several_in_one_transaction(postgres_url)

@@ -1,7 +1,8 @@
 """Every statement of the hot path is answered by an index on PostgreSQL: sign-in, a
 completion from a chain log (XP, leaderboard, grants, the referrer's credit), a wallet's
-logs from before its first sign-in, a riddle answer, a check-in, the indexer's upkeep, the
-reward worker's planning and the pages a player reads. The statements are recorded while
+logs from before its first sign-in, a riddle answer, a check-in, a verification batch (one
+block, several players, the live sink's events and ranks), the indexer's upkeep, the reward
+worker's planning and the pages a player reads. The statements are recorded while
 the real code runs, so a statement added later is checked without touching this test."""
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from quest_game import Game
 from sqlalchemy import select
 
 from legends.auth.siwe import SiweMessage
+from legends.realtime.sink import LiveSink
 from legends.wiring.catalog import load_quests
 from legends.wiring.completions import RewardedSweep
 from nft import outbox_batches as outbox
 from nft.worker import RewardWorker
+from quests import service
 from quests.orm import Player
 from quests.service import awaiting_reward
 
@@ -138,12 +141,26 @@ def test_no_statement_of_the_hot_path_scans_a_large_table(game):
         with game.sessions.begin() as session:
             RewardedSweep()(session, game.now)
 
+        seen.label = "verification batch"  # one block, several players, the live sink
+        travellers = [game.player() for _ in range(3)]
+        for traveller in travellers:
+            game.accept(traveller, "gate.faucet")
+        block = [game.log("SaharaToken", "FaucetClaimed", block=200, log_index=i,
+                          account=t.address, amount=1, nextClaimAt=0) for i, t in enumerate(travellers)]
+        with game.sessions.begin() as session:
+            done = service.apply_chain_events(session, block, game.now, sink=LiveSink())
+        assert [c.quest_id for c in done] == ["gate.faucet"] * 3
+
         seen.label = "pages"
         for path in ("/api/me", "/api/world", "/api/quests", "/api/quests/gate.faucet",
                      "/api/leaderboard", "/api/leaderboard?period=week", "/api/referrals"):
             assert host_client.get(path).status_code == 200, path
 
-    assert len(seen.statements) > 50 and set(seen.labels) >= {"sign-in", "completion", "wayside", "upkeep"}
+    assert len(seen.statements) > 50 and set(seen.labels) >= {"sign-in", "completion", "wayside", "upkeep",
+                                                              "verification batch"}
+    batch = [st for st, label in zip(seen.statements, seen.labels) if label == "verification batch"]
+    assert any("INSERT INTO realtime_event" in st for st, _ in batch)  # the live sink's writes
+    assert any("FROM leaderboard_score" in st and "count(*)" in st for st, _ in batch)  # ranks
     assert offenders(engine, seen) == []
 
 

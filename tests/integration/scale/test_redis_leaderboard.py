@@ -139,3 +139,16 @@ def test_weekly_boards_expire_two_weeks_after_their_week_and_all_time_never(boar
     at = board.client.expiretime(board.key(Board.XP, WEEK))
     assert at == expires_at(WEEK) and at > 0
     assert board.client.ttl(board.key(Board.XP, ALL_TIME)) == -1
+
+
+def test_a_rebuild_over_a_warm_board_replaces_it_whole_and_frees_the_old_one(boards):
+    sessions, board = boards
+    warm(sessions, board, WEEK)
+    key = board.key(Board.XP, WEEK)
+    board.client.zadd(key, {"000000099999": 7})  # a member SQL does not know of
+    with sessions() as session:
+        assert board.rebuild(session, Board.XP, WEEK) == PLAYERS
+    assert board.client.zscore(key, "000000099999") is None  # the board is SQL's again
+    assert board.client.zcard(key) == PLAYERS + 1  # players + the placeholder member 0
+    assert board.client.expiretime(key) == expires_at(WEEK)
+    assert not list(board.client.scan_iter(f"{key}:*"))  # no old board, lock or marker left

@@ -158,3 +158,30 @@ def test_a_transaction_mined_again_on_the_new_branch_still_counts_once(
     assert set(grant_states(player, "gate.faucet").values()) <= {"pending", "confirmed"}
     assert heard() == [("completed", player, "gate.faucet"), ("withdrawn", player, "gate.faucet"),
                             ("completed", player, "gate.faucet")]
+
+
+def test_a_backlog_is_read_in_batches_that_fetch_only_their_own_block_headers(
+        funded, suite, sign_in, accept, make_loop, settle, verified):
+    claimers = funded[:4]
+    for player in claimers:
+        sign_in(player)
+        accept(player, "gate.faucet")
+    loop = make_loop()
+    settle(loop)
+    for player in claimers:  # four claims, four blocks, while the loop waits
+        suite.token.transact(player, "claim")
+    loop.indexer.max_events = 2
+    fetched: list = []
+    block = loop.indexer.rpc.block
+
+    def counting(number="latest"):  # type: ignore[no-untyped-def]
+        fetched.append(number)
+        return block(number)
+
+    loop.indexer.rpc.block = counting
+    report = loop.step()
+    assert report is not None and len(report.batch.events) == 2
+    head = report.batch.head
+    assert [n for n in fetched if n != "latest" and n > report.batch.to_block and n != head] == [], fetched
+    settle(loop)
+    assert all("gate.faucet" in verified(p) for p in claimers)
