@@ -48,7 +48,7 @@ def test_the_in_process_worker_stands_by_while_another_one_runs(make_app, monkey
     assert said == ["another reward worker is running on this database; standing by"]
 
 
-def test_worker_once_refuses_while_another_worker_holds_the_database(make_app):
+def test_worker_once_refuses_while_another_worker_holds_the_database(make_app, database):
     from click.testing import CliRunner
 
     from legends.cli import cli
@@ -57,7 +57,7 @@ def test_worker_once_refuses_while_another_worker_holds_the_database(make_app):
     instance = app.instance_path
     with only_one(app.extensions["legends.db"].engine, ROLE):
         result = CliRunner().invoke(cli, ["worker", "--once"],
-                                    env={"INSTANCE_PATH": instance, "DATABASE_URL": "",
+                                    env={"INSTANCE_PATH": instance, "DATABASE_URL": database or "",
                                          "CHAIN_RPC_URL": "http://127.0.0.1:1"})
     assert result.exit_code == 1
     assert "another reward worker is running" in result.output
