@@ -202,6 +202,19 @@ def database(request) -> str | None:
     return request.getfixturevalue("postgres_tier").empty()
 
 
+@pytest.fixture
+def database_url(database: str | None, tmp_path: Path) -> str:
+    """This run's database as a URL, migrated: the PostgreSQL tier's schema, or a SQLite file
+    (for tests of the ledger, the indexer or processes that need no app here)."""
+    if database:
+        return database
+    from legends import migrate
+
+    url = f"sqlite:///{tmp_path / 'legends.db'}"
+    migrate.upgrade(url)
+    return url
+
+
 @pytest.fixture(scope="session")
 def redis_url():
     need_service(REDIS_URL, 6379, "Redis")
