@@ -42,6 +42,7 @@ def reachable(url: str, default_port: int) -> bool:
 FIXTURE_MARKERS = {
     "devnet": "devnet",
     "postgres_url": "postgres",
+    "postgres_tier": "postgres",
     "redis_url": "redis",
     "page": "browser",
     "browser": "browser",
