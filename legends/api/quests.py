@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
 from chain.errors import ChainError
 from chain.store import SqlManifestStore
@@ -59,16 +58,8 @@ def observe(who: Player | None, quest_id: str | None = None) -> None:
         readings = get_reader().readings(who.address, set().union(*wanted.values()))
     except ChainError:
         return
-    for attempt in (1, 2):
-        try:
-            with game_transaction() as db:
-                service.observe_state(db, who, readings, now(), only=quest_id, sink=sink())
-            return
-        except IntegrityError:
-            # The indexer (or another tab) wrote the same completion at this moment: a second
-            # look finds its row. A read never answers "try again".
-            if attempt == 2:
-                return
+    with game_transaction() as db:
+        service.observe_state(db, who, readings, now(), only=quest_id, sink=sink())
 
 
 @operation(api.get, "/quests", ok={200: QuestList}, errors=(400,), tag="quests")
