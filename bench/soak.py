@@ -200,6 +200,7 @@ def check_rewards(engine: sa.Engine, tally: Tally, rpc_url: str, addresses: dict
                 problems.append(f"{address} {quest_id}: {found or 'no grant'}")
     with Session(engine) as session:
         totals = outbox_reads.ledger_totals(session)
+    confirmed_grants = sum(1 for *_key, state in rows if state == "confirmed")
     for player in tally.players:
         if player.referral_code is None:
             continue  # never signed in: nothing owed
@@ -212,6 +213,7 @@ def check_rewards(engine: sa.Engine, tally: Tally, rpc_url: str, addresses: dict
             problems.append(f"{player.address}: chain {chain}, ledger {books}, API {shown}")
             double += sum(1 for t in SHARD_IDS if chain[t] > books[t])
     return {"lost": lost, "double": double, "mismatched": mismatched, "expected_grants": expected_grants,
+            "confirmed_grants": confirmed_grants,
             "completions": len(completions), "problems": problems[:10]}
 
 
@@ -246,7 +248,7 @@ def rows(sizes: Sizes, tally: Tally, seconds: float, settled: float, states: dic
                         if status == "no answer" or int(status) >= 500)
     errors = len(tally.errors)
     latencies = [s for q in LATENCY_QUESTS for s in tally.latencies.get(q, [])]
-    confirmed = states.get("confirmed", 0)
+    confirmed = checked["confirmed_grants"]
     statuses = ", ".join(f"{s}: {n:,}" for s, n in sorted(tally.statuses.items(), key=lambda i: str(i[0])))
     by_quest = ", ".join(f"{q} {n}" for q, n in sorted(tally.completions.items()))
     per_quest = "; ".join(f"{q} {percentiles(tally.latencies[q])}" for q in LATENCY_QUESTS
@@ -270,7 +272,8 @@ def rows(sizes: Sizes, tally: Tally, seconds: float, settled: float, states: dic
          "p50_ms": median(latencies) * 1000, "p99_ms": p99(latencies) * 1000},
         {"key": "rewards", "benchmark": "reward grants confirmed on chain", "n": confirmed,
          "seconds": settled, "mints_per_second": None,
-         "note": f"{checked['expected_grants']} owed by the completions; outbox after the run: {states}; "
+         "note": f"{checked['expected_grants']} owed by the completions (shards and SAHARA); outbox when "
+                 f"the last player was done: {states}; "
                  f"last grant confirmed {settled:.1f} s after the last player"},
         {"key": "verdict", "benchmark": "errors / lost / double rewards (goal 0)", "n": None, "seconds": None,
          "note": f"{errors} errors ({server_errors} 5xx or unanswered), {checked['lost']} lost, "

@@ -89,7 +89,10 @@ def apply_chain_events(session: Session, events: Sequence[ChainEvent], now: date
     wayside until it does (``welcome_traveller``); a log fed twice counts once."""
     catalog = catalog_of(session)
     done: list[Completion] = []
-    for event in sorted(events, key=lambda e: (e.block_number, e.log_index)):
+    ordered = sorted(events, key=lambda e: (e.block_number, e.log_index))
+    lock_players(session, set().union(*(players_in(catalog, e) for e in ordered
+                                        if catalog.listening_to(e.contract, e.event))))
+    for event in ordered:
         quests = catalog.listening_to(event.contract, event.event)
         addresses = players_in(catalog, event) if quests else frozenset()
         if not addresses:
@@ -177,17 +180,32 @@ def answer(session: Session, player: Player, quest_id: str, text: str, now: date
     return _act(session, catalog, player, quest, [Answer(text, now)], now, sink)
 
 
+def lock_players(session: Session, addresses: set[str]) -> None:
+    """Every player of a batch of logs and their referrers, locked up front in id order (the
+    order :func:`lock_player` takes), so a page and the indexer never wait on each other in a
+    cycle."""
+    if not addresses or session.get_bind().dialect.name == "sqlite":
+        return
+    named = Player.address.in_(sorted(addresses))
+    referrers = select(Player.referred_by_id).where(named, Player.referred_by_id.is_not(None))
+    session.execute(select(Player.id).where(named | Player.id.in_(referrers))
+                    .order_by(Player.id).with_for_update())
+
+
 def lock_player(session: Session, player: Player, *, first: bool = False) -> None:
-    """Take the player's row lock first, as the indexer does (``apply_chain_events``): a page
-    completing a quest from state and the indexer completing it from the log then queue one
-    behind the other instead of deadlocking on PostgreSQL, and the later one sees it done.
-    SQLite has no row locks; as the ``first`` statement of a transaction, a no-op update takes
-    its write lock instead (later in a transaction it could fail on a stale snapshot)."""
+    """Take the player's row lock first, as the indexer does (``apply_chain_events``), and
+    their referrer's (a completion may credit them), in id order: a page completing a quest
+    from state and the indexer completing it from the log then queue one behind the other
+    instead of deadlocking on PostgreSQL, and the later one sees it done. SQLite has no row
+    locks; as the ``first`` statement of a transaction, a no-op update takes its write lock
+    instead (later in a transaction it could fail on a stale snapshot)."""
     if session.get_bind().dialect.name == "sqlite":
         if first:
             session.execute(update(Player).where(Player.id == player.id).values(id=Player.id))
         return
-    session.execute(select(Player.id).where(Player.id == player.id).with_for_update())
+    referrer = session.scalar(select(Player.referred_by_id).where(Player.id == player.id))
+    ids = sorted({player.id} | ({referrer} if referrer is not None else set()))
+    session.execute(select(Player.id).where(Player.id.in_(ids)).order_by(Player.id).with_for_update())
 
 
 def _act(session: Session, catalog: Catalog, player: Player, quest: Quest, evidence: list[Any],

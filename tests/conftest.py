@@ -63,14 +63,15 @@ def markers_for(item: pytest.Item) -> set[str]:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Both databases for every test on the app's database. A test that asks for
-    ``postgres_url`` itself is about PostgreSQL alone; the browser tests keep one database
-    (SQLite): each browser package is a long session of its own, and what they add over the
-    API tests is the browser, not the database."""
+    ``postgres_url`` itself is about PostgreSQL alone (it passes that URL); a test marked
+    ``sqlite_only`` says why; the browser tests keep one database (SQLite): each browser
+    package is a long session of its own, and what they add over the API tests is the
+    browser, not the database."""
     names = metafunc.fixturenames
-    if "database" not in names:
+    if "database" not in names or "postgres_url" in names:  # the latter chooses its database itself
         return
-    if ("postgres_url" in names or "e2e" in Path(str(metafunc.definition.path)).parts
-            or metafunc.definition.get_closest_marker("sqlite_only")):
+    if "e2e" in Path(str(metafunc.definition.path)).parts or metafunc.definition.get_closest_marker(
+            "sqlite_only"):
         metafunc.parametrize("database", ["sqlite"], indirect=True)
     else:
         metafunc.parametrize("database", DATABASES, indirect=True)
