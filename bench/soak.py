@@ -76,7 +76,7 @@ def clear_redis(url: str, prefixes: list[str]) -> None:
 
     client = redis.Redis.from_url(url)
     for prefix in prefixes:
-        keys = list(client.scan_iter(f"{prefix}*"))
+        keys = list(client.scan_iter(f"*{prefix}*"))  # the limiter's keys carry the prefix inside
         if keys:
             client.delete(*keys)
 

@@ -50,26 +50,33 @@ def _rate(kind: str) -> RateLimitItem:
     return parse(f"{raw}/minute" if isinstance(raw, int) else str(raw))
 
 
+def _keys(kind: str, key: str) -> tuple[str, str, str]:
+    """The counter's name in the storage: under ``RATE_LIMIT_PREFIX``, so that deployments (or
+    test runs) sharing one Redis never share counters (Flask-Limiter's ``key_prefix`` covers
+    only its decorated routes, not these direct hits)."""
+    return current_app.config["RATE_LIMIT_PREFIX"], kind, key
+
+
 def _refuse(kind: str, field: str | None, key: str) -> None:
     limiter: Limiter = current_app.extensions["legends.limiter"]
-    reset, _remaining = limiter.limiter.get_window_stats(_rate(kind), kind, key)
+    reset, _remaining = limiter.limiter.get_window_stats(_rate(kind), *_keys(kind, key))
     raise TooManyRequests(LIMITS[kind][1], field, math.ceil(max(reset - time.time(), 1)))
 
 
 def take(kind: str, key: str, field: str | None = None) -> None:
     """Count one request of ``kind`` for ``key``; 429 when it is one too many."""
     limiter: Limiter = current_app.extensions["legends.limiter"]
-    if not limiter.limiter.hit(_rate(kind), kind, key):
+    if not limiter.limiter.hit(_rate(kind), *_keys(kind, key)):
         _refuse(kind, field, key)
 
 
 def refuse_if_over(kind: str, key: str, field: str | None = None) -> None:
     """429 if ``key`` already used up ``kind`` (this request is not counted)."""
     limiter: Limiter = current_app.extensions["legends.limiter"]
-    if not limiter.limiter.test(_rate(kind), kind, key):
+    if not limiter.limiter.test(_rate(kind), *_keys(kind, key)):
         _refuse(kind, field, key)
 
 
 def charge(kind: str, key: str) -> None:
     """Count one (failed) request of ``kind`` for ``key`` without refusing this one."""
-    current_app.extensions["legends.limiter"].limiter.hit(_rate(kind), kind, key)
+    current_app.extensions["legends.limiter"].limiter.hit(_rate(kind), *_keys(kind, key))

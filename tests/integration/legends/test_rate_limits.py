@@ -80,3 +80,15 @@ def test_limits_live_in_redis_when_redis_url_is_set(make_app, redis_url):
     assert [one.test_client().get("/api/auth/nonce").status_code for _ in range(2)] == [200, 200]
     assert two.test_client().get("/api/auth/nonce").status_code == 200
     too_many(two.test_client().get("/api/auth/nonce"))  # the second process sees the first's hits
+
+
+def test_deployments_with_their_own_prefix_never_share_counters_in_one_redis(make_app, redis_url):
+    """RATE_LIMIT_PREFIX keeps each deployment's counters apart (it once named only the
+    decorated routes' keys: two deployments on one Redis used each other's nonces up)."""
+    import uuid
+
+    first, second = (make_app(REDIS_URL=redis_url, RATE_LIMIT_PREFIX=f"legends-test-{uuid.uuid4().hex[:8]}",
+                              RATE_LIMIT_NONCE="2/minute") for _ in range(2))
+    assert [first.test_client().get("/api/auth/nonce").status_code for _ in range(2)] == [200, 200]
+    too_many(first.test_client().get("/api/auth/nonce"))
+    assert [second.test_client().get("/api/auth/nonce").status_code for _ in range(2)] == [200, 200]
