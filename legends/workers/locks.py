@@ -36,8 +36,11 @@ def only_one(engine: Engine, role: str) -> Iterator[None]:
 
 @contextmanager
 def _advisory_lock(engine: Engine, role: str) -> Iterator[None]:
-    key = zlib.crc32(f"sahara-legends:{role}".encode())
     with engine.connect() as conn:
+        # Advisory locks are the whole database's: the key names the deployment's schema, so
+        # deployments (or test runs) in other schemas of one database never block each other.
+        schema = conn.scalar(text("SELECT current_schema()"))
+        key = zlib.crc32(f"sahara-legends:{schema}:{role}".encode())
         if not conn.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": key}):
             raise AlreadyRunning(f"another {role} is running on this database")
         conn.commit()
