@@ -3,6 +3,9 @@
 ``python -m bench scale [--players N] [--quick] [--tiny]`` runs the PostgreSQL scale
 benchmark (named only: its default is a million players).
 
+``python -m bench soak [--short]`` runs the soak (named only: 500 players for 10 minutes
+against one served app on PostgreSQL and Redis; ``--short``: 20 players, ~30 s).
+
 A benchmark module exposes ``TITLE`` and ``run(quick, *, port=None) -> list[dict]`` (rows as
 in :mod:`bench.common`); list it in :data:`BENCHMARKS` to have it run by default.
 """
@@ -23,7 +26,7 @@ BENCHMARKS: dict[str, str] = {
     "verification": "bench.verification",
     "realtime": "bench.realtime",
 }
-ON_REQUEST: dict[str, str] = {"scale": "bench.scale"}
+ON_REQUEST: dict[str, str] = {"scale": "bench.scale", "soak": "bench.soak"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="scale: ~2,000 players (test suite)")
     parser.add_argument("--async-mode", choices=("gevent", "threading"), default=None,
                         help="realtime: serve in this mode (default: as legends serve picks)")
+    parser.add_argument("--short", action="store_true", help="soak: 20 players for ~30 s (test suite)")
     args = parser.parse_args(argv)
     known = {**BENCHMARKS, **ON_REQUEST}
     unknown = [n for n in args.names if n not in known]
@@ -47,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         accepts = inspect.signature(module.run).parameters
         extra = {k: v for k, v in (("players", args.players), ("tiny", args.tiny),
-                                                       ("mode", args.async_mode)) if k in accepts}
+                                   ("mode", args.async_mode), ("short", args.short))
+                 if k in accepts}
         rows = module.run(args.quick, port=args.port, **extra)
         print_table(module.TITLE, rows)
         print(f"({name}: {time.perf_counter() - started:.1f}s{', quick' if args.quick else ''})",

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from quests.catalog_store import catalog_of, load_catalog_into, quest_or_404
@@ -65,6 +65,7 @@ def accept(session: Session, player: Player, quest_id: str, now: datetime, head_
         raise NotApplicable("head_block", f"expected a block number, got {head_block!r}")
     catalog = catalog_of(session)
     quest = quest_or_404(catalog, quest_id)
+    lock_player(session, player)
     journey = Journey(session, catalog, player, now, sink)
     row, progress = journey.current(quest, lock=True)
     if progress.is_done:
@@ -99,6 +100,7 @@ def apply_chain_events(session: Session, events: Sequence[ChainEvent], now: date
     # One read locks every player of the batch, in id order (two indexers delivering the
     # same logs wait for each other here, and never deadlock).
     wanted = sorted(set().union(*(a for _, _, a in concerned)))
+    lock_players(session, set(wanted))  # with their referrers, in the order a page takes them
     known = {p.address.lower(): p for p in session.scalars(
         select(Player).where(Player.address.in_(wanted)).order_by(Player.id).with_for_update())}
     for event, quests, addresses in concerned:
@@ -152,6 +154,7 @@ def observe_state(session: Session, player: Player, readings: list[StateReading]
                   only: str | None = None, sink: CompletionSink | None = None) -> list[Completion]:
     """Judge fresh readings against every open quest that checks them (the quest log's read),
     or ``only`` that quest."""
+    lock_player(session, player, first=True)
     done: list[Completion] = []
     for quest_id, checks in state_to_read(session, player, now).items():
         if only is not None and quest_id != only:
@@ -170,6 +173,7 @@ def answer(session: Session, player: Player, quest_id: str, text: str, now: date
     quest = quest_or_404(catalog, quest_id)
     if not any(isinstance(o, AnswerObjective) for o in quest.all_objectives()):
         raise NotApplicable("quest_id", f"{quest.id} asks no question")
+    lock_player(session, player)
     _, progress = Journey(session, catalog, player, now).current(quest, lock=True)
     for i, objective in enumerate(quest.objectives):
         opens = retry_at(progress.objective(i)) if isinstance(objective, AnswerObjective) else None
@@ -179,8 +183,37 @@ def answer(session: Session, player: Player, quest_id: str, text: str, now: date
     return _act(session, catalog, player, quest, [Answer(text, now)], now, sink)
 
 
+def lock_players(session: Session, addresses: set[str]) -> None:
+    """Every player of a batch of logs and their referrers, locked up front in id order (the
+    order :func:`lock_player` takes), so a page and the indexer never wait on each other in a
+    cycle."""
+    if not addresses or session.get_bind().dialect.name == "sqlite":
+        return
+    named = Player.address.in_(sorted(addresses))
+    referrers = select(Player.referred_by_id).where(named, Player.referred_by_id.is_not(None))
+    session.execute(select(Player.id).where(named | Player.id.in_(referrers))
+                    .order_by(Player.id).with_for_update())
+
+
+def lock_player(session: Session, player: Player, *, first: bool = False) -> None:
+    """Take the player's row lock first, as the indexer does (``apply_chain_events``), and
+    their referrer's (a completion may credit them), in id order: a page completing a quest
+    from state and the indexer completing it from the log then queue one behind the other
+    instead of deadlocking on PostgreSQL, and the later one sees it done. SQLite has no row
+    locks; as the ``first`` statement of a transaction, a no-op update takes its write lock
+    instead (later in a transaction it could fail on a stale snapshot)."""
+    if session.get_bind().dialect.name == "sqlite":
+        if first:
+            session.execute(update(Player).where(Player.id == player.id).values(id=Player.id))
+        return
+    referrer = session.scalar(select(Player.referred_by_id).where(Player.id == player.id))
+    ids = sorted({player.id} | ({referrer} if referrer is not None else set()))
+    session.execute(select(Player.id).where(Player.id.in_(ids)).order_by(Player.id).with_for_update())
+
+
 def _act(session: Session, catalog: Catalog, player: Player, quest: Quest, evidence: list[Any],
          now: datetime, sink: CompletionSink | None) -> Move:
+    lock_player(session, player)
     journey = Journey(session, catalog, player, now, sink)
     _, progress = journey.current(quest)
     if progress.is_done:

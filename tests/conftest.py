@@ -1,5 +1,10 @@
 """Shared fixtures: a real devnet per test session (snapshot/revert around each test),
-PostgreSQL and Redis when reachable (required when CI=true), and the Flask app."""
+PostgreSQL and Redis when reachable (required when CI=true), and the Flask app.
+
+Every test built on ``make_app`` (and so on ``app``, ``client`` and the folders' app
+fixtures) runs twice, ``[sqlite]`` and ``[postgres]``: the ``database`` fixture is
+parametrised in ``pytest_generate_tests``. The PostgreSQL runs share one private schema,
+migrated once per session and emptied (TRUNCATE) before each test."""
 
 from __future__ import annotations
 
@@ -37,6 +42,7 @@ def reachable(url: str, default_port: int) -> bool:
 FIXTURE_MARKERS = {
     "devnet": "devnet",
     "postgres_url": "postgres",
+    "postgres_tier": "postgres",
     "redis_url": "redis",
     "page": "browser",
     "browser": "browser",
@@ -53,6 +59,22 @@ def markers_for(item: pytest.Item) -> set[str]:
     if "e2e" in Path(str(item.path)).parts:
         found.add("browser")
     return found
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Both databases for every test on the app's database. A test that asks for
+    ``postgres_url`` itself is about PostgreSQL alone (it passes that URL); a test marked
+    ``sqlite_only`` says why; the browser tests keep one database (SQLite): each browser
+    package is a long session of its own, and what they add over the API tests is the
+    browser, not the database."""
+    names = metafunc.fixturenames
+    if "database" not in names or "postgres_url" in names:  # the latter chooses its database itself
+        return
+    if "e2e" in Path(str(metafunc.definition.path)).parts or metafunc.definition.get_closest_marker(
+            "sqlite_only"):
+        metafunc.parametrize("database", ["sqlite"], indirect=True)
+    else:
+        metafunc.parametrize("database", DATABASES, indirect=True)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -101,6 +123,98 @@ def postgres_url():
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     engine.dispose()
+
+
+DATABASES = ["sqlite", "postgres"]
+
+
+class PostgresTier:
+    """One private schema for the PostgreSQL runs of the app tests: migrated once, emptied
+    before each test. Emptying needs every table's lock, so a connection left inside a
+    transaction by a test would block it: then a fresh schema is made and migrated instead."""
+
+    def __init__(self, base: str) -> None:
+        import sqlalchemy as sa
+
+        self.base = base
+        self.admin = sa.create_engine(base, poolclass=sa.pool.NullPool)
+        self.schemas: list[str] = []
+        self.url = self._fresh()
+
+    def _fresh(self) -> str:
+        import sqlalchemy as sa
+
+        from legends import migrate
+
+        schema = f"legends_tier_{uuid.uuid4().hex[:8]}"
+        with self.admin.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        self.schemas.append(schema)
+        sep = "&" if "?" in self.base else "?"
+        url = f"{self.base}{sep}options=-csearch_path%3D{schema}"
+        migrate.upgrade(url)
+        self.dirty = False
+        return url
+
+    def empty(self) -> str:
+        """The schema's URL with every table empty (and every id sequence restarted)."""
+        import sqlalchemy as sa
+
+        if not self.dirty:
+            self.dirty = True
+            return self.url
+        schema = self.schemas[-1]
+        try:
+            with self.admin.begin() as conn:
+                conn.execute(sa.text("SET LOCAL lock_timeout = '5s'"))
+                tables = conn.scalars(sa.text(
+                    "SELECT tablename FROM pg_tables"
+                    " WHERE schemaname = :s AND tablename != 'alembic_version'"),
+                    {"s": schema}).all()
+                names = ", ".join(f'"{schema}"."{t}"' for t in tables)
+                conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        except sa.exc.OperationalError:
+            self.url = self._fresh()
+        self.dirty = True
+        return self.url
+
+    def drop(self) -> None:
+        import sqlalchemy as sa
+
+        with self.admin.begin() as conn:
+            for schema in self.schemas:
+                conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_tier():
+    need_service(POSTGRES_URL, 5432, "PostgreSQL")
+    tier = PostgresTier(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    yield tier
+    tier.drop()
+
+
+@pytest.fixture
+def database(request) -> str | None:
+    """The DATABASE_URL of this run of a test: None (SQLite in the instance folder) or the
+    PostgreSQL tier's schema, emptied. Parametrised by ``pytest_generate_tests``."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return None
+    return request.getfixturevalue("postgres_tier").empty()
+
+
+@pytest.fixture
+def database_url(database: str | None, tmp_path: Path) -> str:
+    """This run's database as a URL, migrated: the PostgreSQL tier's schema, or a SQLite file
+    (for tests of the ledger, the indexer or processes that need no app here)."""
+    if database:
+        return database
+    from legends import migrate
+
+    url = f"sqlite:///{tmp_path / 'legends.db'}"
+    migrate.upgrade(url)
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -204,20 +318,27 @@ def copy_keyring(keyring_home: Path, instance: Path) -> None:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, keyring_home: Path):
-    """Build an app on a migrated SQLite database in a private instance folder (with the
-    session's devnet keys)."""
+def make_app(tmp_path: Path, database: str | None, keyring_home: Path):
+    """Build an app in a private instance folder (with the session's devnet keys) on this
+    run's migrated database (SQLite there, or the PostgreSQL tier's schema); every app built
+    shares it, as processes of one instance do. Its engines are closed after the test."""
     from legends import create_app, migrate
+
+    built = []
 
     def build(**overrides):
         config = {"ENV_NAME": "testing", "INSTANCE_PATH": str(tmp_path / "instance"),
-                  "DATABASE_URL": None, **overrides}
+                  "DATABASE_URL": database, **overrides}
         copy_keyring(keyring_home, Path(config["INSTANCE_PATH"]))
         app = create_app(config)
-        migrate.upgrade(app.extensions["legends.db"].url)
+        if config["DATABASE_URL"] != database or database is None:
+            migrate.upgrade(app.extensions["legends.db"].url)  # the tier's schema is migrated
+        built.append(app)
         return app
 
-    return build
+    yield build
+    for app in built:
+        app.extensions["legends.db"].engine.dispose()
 
 
 @pytest.fixture

@@ -9,16 +9,14 @@ from sqlalchemy.orm import sessionmaker
 
 from chain.indexer import Indexer
 from chain.store import Cursor, CursorConflict, IndexedBlock
-from legends import migrate
 
 TOKEN = 10**18
 
 
 @pytest.fixture
-def sessions(tmp_path):
-    url = f"sqlite:///{tmp_path / 'indexer.db'}"
-    migrate.upgrade(url)
-    engine = create_engine(url)
+def sessions(database_url):
+    """The cursor's database: SQLite, then PostgreSQL."""
+    engine = create_engine(database_url)
     yield sessionmaker(engine, expire_on_commit=False)
     engine.dispose()
 

@@ -11,11 +11,10 @@ from rewards_api_support import sign_in
 from test_sign_in import signed
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_db_app(request, make_app):
-    if request.param == "sqlite":
-        return make_app()
-    return make_app(DATABASE_URL=request.getfixturevalue("postgres_url"))
+@pytest.fixture
+def any_db_app(make_app):
+    """The app on SQLite, then on PostgreSQL (the conftest's ``database``)."""
+    return make_app()
 
 
 @pytest.fixture

@@ -35,10 +35,11 @@ def test_healthz_reports_redis_when_configured(make_app, redis_url):
     assert queue["ok"] is True and queue["backend"] == "redis"
 
 
-def test_healthz_on_postgres(make_app, postgres_url):
-    app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1", DATABASE_URL=postgres_url)
+def test_healthz_names_the_database_it_runs_on(make_app, database):
+    app = make_app(CHAIN_RPC_URL="http://127.0.0.1:1")
     body = app.test_client().get("/healthz").get_json()
-    assert body["database"]["ok"] is True and body["database"]["backend"] == "postgresql"
+    assert body["database"]["ok"] is True
+    assert body["database"]["backend"] == ("postgresql" if database else "sqlite")
 
 
 def test_the_home_page_renders(make_app):

@@ -72,7 +72,7 @@ def test_the_in_process_worker_stands_by_while_another_one_runs(make_app, monkey
     assert said == ["another reward worker is running on this database; standing by"]
 
 
-def test_worker_once_refuses_while_another_worker_holds_the_database(make_app):
+def test_worker_once_refuses_while_another_worker_holds_the_database(make_app, database):
     from click.testing import CliRunner
 
     from legends.cli import cli
@@ -81,7 +81,22 @@ def test_worker_once_refuses_while_another_worker_holds_the_database(make_app):
     instance = app.instance_path
     with only_one(app.extensions["legends.db"].engine, ROLE):
         result = CliRunner().invoke(cli, ["worker", "--once"],
-                                    env={"INSTANCE_PATH": instance, "DATABASE_URL": "",
+                                    env={"INSTANCE_PATH": instance, "DATABASE_URL": database or "",
                                          "CHAIN_RPC_URL": "http://127.0.0.1:1"})
     assert result.exit_code == 1
     assert "another reward worker is running" in result.output
+
+
+def test_deployments_in_other_schemas_of_one_database_do_not_block_each_other(postgres_url):
+    """The advisory lock is the database's: its key names the schema, so a reward worker in
+    another schema (another deployment, another test run) does not make this one stand by."""
+    other_schema = postgres_url.rsplit("%3D", 1)[0] + "%3Dpublic"
+    mine, theirs = sa.create_engine(postgres_url), sa.create_engine(other_schema)
+    try:
+        with only_one(theirs, ROLE), only_one(mine, ROLE):
+            with pytest.raises(AlreadyRunning):
+                with only_one(mine, ROLE):
+                    pass
+    finally:
+        mine.dispose()
+        theirs.dispose()

@@ -13,21 +13,22 @@ from rewards_api_support import chain_app, grant
 LEGENDS = str(Path(sys.executable).with_name("legends"))
 
 
-def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"), "DEVNET_PORT": "1"}
-    env.pop("DATABASE_URL", None)
+def run(tmp_path: Path, *args: str, database: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``legends *args`` on the instance folder's SQLite database, or on ``database``."""
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"), "DEVNET_PORT": "1",
+           "DATABASE_URL": database or ""}
     return subprocess.run([LEGENDS, *args], capture_output=True, text=True, env=env, timeout=120,
                           stdin=subprocess.DEVNULL)
 
 
 @pytest.mark.devnet
-def test_worker_once_mints_what_the_ledger_owes(make_app, devnet, deployed, suite, tmp_path):
+def test_worker_once_mints_what_the_ledger_owes(make_app, database, devnet, deployed, suite, tmp_path):
     from eth_account import Account
 
     app = chain_app(make_app, devnet, deployed)
     player = Account.create().address
     grant(app, player, "forge-first-agent", {"shards": {"forge": 2, "bazaar": 1}, "sahara": 5})
-    result = run(tmp_path, "--rpc-url", devnet.config.url, "worker", "--once")
+    result = run(tmp_path, "--rpc-url", devnet.config.url, "worker", "--once", database=database)
     assert result.returncode == 0, result.stderr
     assert "3 confirmed" in result.stdout
     assert suite.shards.balances(player, [3, 4]) == {3: 2, 4: 1}

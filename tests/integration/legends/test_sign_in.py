@@ -162,11 +162,10 @@ def test_referral_codes_are_long_random_base32():
     assert all(len(c) == REFERRAL_CODE_LENGTH and c.isalnum() and c.upper() == c for c in codes)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_db_app(request, make_app):
-    if request.param == "sqlite":
-        return make_app()
-    return make_app(DATABASE_URL=request.getfixturevalue("postgres_url"))
+@pytest.fixture
+def any_db_app(make_app):
+    """The app on SQLite, then on PostgreSQL (the conftest's ``database``)."""
+    return make_app()
 
 
 def test_a_referral_code_that_collides_is_drawn_again(any_db_app, monkeypatch):

@@ -111,11 +111,10 @@ def test_expired_nonces_are_purged(app, client):
         assert db.query(SignInNonce).count() == 0
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def any_db_app(request, make_app):
-    if request.param == "sqlite":
-        return make_app()
-    return make_app(DATABASE_URL=request.getfixturevalue("postgres_url"))
+@pytest.fixture
+def any_db_app(make_app):
+    """The app on SQLite, then on PostgreSQL (the conftest's ``database``)."""
+    return make_app()
 
 
 def test_one_new_wallet_signing_in_20_times_at_once_gets_no_500(any_db_app):

@@ -24,11 +24,11 @@ from reward_support import (
     grant_states,
     grants,
     later,
+    ledger_sessions,
     onchain_minted,
     record,
     sahara_grants,
     shard_grants,
-    sqlite_sessions,
 )
 
 from chain import artifacts
@@ -64,9 +64,9 @@ AFTER_CRASH = {
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_a_crash_at_any_step_neither_loses_nor_doubles_a_reward(step, tmp_path, devnet, suite,
+def test_a_crash_at_any_step_neither_loses_nor_doubles_a_reward(step, tmp_path, database_url, devnet, suite,
                                                                  signers):
-    sessions = sqlite_sessions(tmp_path)
+    sessions = ledger_sessions(database_url)
     players, owed = some_grants()
     record(sessions, owed)  # 6 shard grants + 3 SAHARA grants: batches of 4, 2 and 3
     crashing = fresh_worker(sessions, devnet.config.url, suite, signers, max_entries=4,
@@ -91,8 +91,8 @@ def test_a_crash_at_any_step_neither_loses_nor_doubles_a_reward(step, tmp_path, 
     assert_chain_matches_ledger(sessions, suite, players)
 
 
-def test_crashing_at_every_step_in_turn_still_pays_exactly_once(tmp_path, devnet, suite, signers):
-    sessions = sqlite_sessions(tmp_path)
+def test_crashing_at_every_step_in_turn_still_pays_exactly_once(database_url, devnet, suite, signers):
+    sessions = ledger_sessions(database_url)
     players, owed = some_grants(10)
     record(sessions, owed)
     for step in STEPS:
@@ -134,10 +134,10 @@ fresh_worker(sessions, {url!r}, suite, signers, max_entries=4, hook=kill).run_on
 
 
 @pytest.mark.parametrize("step", ["after_send", "before_commit"])
-def test_a_killed_worker_process_is_reconciled_by_the_next_one(step, tmp_path, devnet, suite,
+def test_a_killed_worker_process_is_reconciled_by_the_next_one(step, tmp_path, database_url, devnet, suite,
                                                                signers, keyring_home):
-    db = f"sqlite:///{tmp_path / 'ledger.db'}"
-    sessions = sqlite_sessions(tmp_path)
+    db = database_url
+    sessions = ledger_sessions(database_url)
     players, owed = some_grants()
     record(sessions, owed)
     addresses = json.dumps({c.contract_name: c.address for c in suite.all()})
@@ -154,8 +154,8 @@ def test_a_killed_worker_process_is_reconciled_by_the_next_one(step, tmp_path, d
 
 
 def test_a_reverting_batch_gives_its_grants_back_then_fails_them_after_max_attempts(
-        tmp_path, devnet, suite, signers, chain_tx):
-    sessions = sqlite_sessions(tmp_path)
+        tmp_path, database_url, devnet, suite, signers, chain_tx):
+    sessions = ledger_sessions(database_url)
     players = [fresh_address() for _ in range(3)]
     record(sessions, shard_grants(players))
     admin, minter = signers.deployer.address, signers.minter.address
@@ -178,9 +178,9 @@ def test_a_reverting_batch_gives_its_grants_back_then_fails_them_after_max_attem
     assert_chain_matches_ledger(sessions, suite, players)
 
 
-def test_an_unreachable_chain_defers_everything_and_pays_once_it_is_back(tmp_path, signers,
+def test_an_unreachable_chain_defers_everything_and_pays_once_it_is_back(tmp_path, database_url, signers,
                                                                          keyring):
-    sessions = sqlite_sessions(tmp_path)
+    sessions = ledger_sessions(database_url)
     node = Devnet(DevnetConfig(instance_path=tmp_path / "private", port=free_port()))
     node.start()
     try:
@@ -220,8 +220,8 @@ def test_an_unreachable_chain_defers_everything_and_pays_once_it_is_back(tmp_pat
 
 
 def test_a_worker_started_without_a_chain_leaves_grants_pending_until_it_answers(
-        tmp_path, devnet, suite, signers):
-    sessions = sqlite_sessions(tmp_path)
+        tmp_path, database_url, devnet, suite, signers):
+    sessions = ledger_sessions(database_url)
     players, owed = some_grants()
     record(sessions, owed)
     dead = f"http://127.0.0.1:{free_port()}"  # nothing listens there
@@ -237,8 +237,8 @@ def test_a_worker_started_without_a_chain_leaves_grants_pending_until_it_answers
     assert_chain_matches_ledger(sessions, suite, players)
 
 
-def test_the_worker_loop_mints_what_arrives_until_stopped(tmp_path, devnet, suite, signers):
-    sessions = sqlite_sessions(tmp_path)
+def test_the_worker_loop_mints_what_arrives_until_stopped(tmp_path, database_url, devnet, suite, signers):
+    sessions = ledger_sessions(database_url)
     worker = fresh_worker(sessions, devnet.config.url, suite, signers)
     stop = threading.Event()
     thread = threading.Thread(target=worker.run, args=(stop,), kwargs={"idle": 0.05}, daemon=True)
@@ -256,8 +256,8 @@ def test_the_worker_loop_mints_what_arrives_until_stopped(tmp_path, devnet, suit
     assert_chain_matches_ledger(sessions, suite, players)
 
 
-def test_xp_is_never_minted(tmp_path, devnet, suite, signers):
-    sessions = sqlite_sessions(tmp_path)
+def test_xp_is_never_minted(tmp_path, database_url, devnet, suite, signers):
+    sessions = ledger_sessions(database_url)
     player = fresh_address()
     add_player(sessions, player)
     record(sessions, [Grant(player, "gate-first-steps", "once", GrantKind.XP, 50)])

@@ -23,7 +23,7 @@ ORDERS = ("act first", "accept first")
 
 
 @pytest.mark.devnet  # it starts an anvil of its own
-def test_every_quest_is_playable(make_app, own_devnet, report_table):
+def test_every_quest_is_playable(make_app, database, own_devnet, report_table):
     app = make_app(CHAIN_RPC_URL=own_devnet.config.url)
     clock = TravelClock(JsonRpcChain(own_devnet.config.url))
     app.extensions["legends.clock"] = clock
@@ -84,7 +84,7 @@ def test_every_quest_is_playable(make_app, own_devnet, report_table):
     plays = len(rows) - 1
     table.append(f"{len(catalog)} quests x {len(ORDERS)} orders = {plays} plays completed and "
                  f"rewarded (and a weekly quest again a week later); slowest: {slowest[0]} "
-                 f"({slowest[1]}) {slowest[2]:.2f} s")
+                 f"({slowest[1]}) {slowest[2]:.2f} s; on {'PostgreSQL' if database else 'SQLite'}")
     report_table.append(table)
     print("\n".join(table))
     assert plays == 2 * len(catalog)

@@ -7,18 +7,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from eth_account import Account
-from eth_account.messages import encode_defunct
-
-from chain import artifacts
+from bench.wallets import own_wallet, sign_in_body
 from chain.bindings import Suite
 from chain.errors import ContractRevert
 from chain.rpc import JsonRpcChain
-from chain.txmanager import TxManager
-from legends.auth.siwe import SiweMessage
 
 TOKEN = 10**18
 DONE = ("completed", "rewarded")
@@ -83,15 +77,7 @@ class Traveller:
 
 
 def sign_in(client: Any, account: Any, referral_code: str | None = None) -> dict[str, Any]:
-    info = client.get("/api/auth/nonce").get_json()
-    text = SiweMessage(
-        domain=info["domain"], address=account.address, statement=info["statement"],
-        uri=info["uri"], version="1", chain_id=info["chain_id"], nonce=info["nonce"],
-        issued_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")).to_text()
-    signature = account.sign_message(encode_defunct(text=text)).signature.hex()
-    body = {"message": text, "signature": "0x" + signature.removeprefix("0x")}
-    if referral_code:
-        body["referral_code"] = referral_code
+    body = sign_in_body(client.get("/api/auth/nonce").get_json(), account, referral_code)
     response = client.post("/api/auth/verify", json=body)
     assert response.status_code in (200, 201), response.get_json()
     return response.get_json()
@@ -113,13 +99,11 @@ class World:
         self.npcs = app.test_client().get("/api/world/npcs").get_json()
 
     def traveller(self, order: str, referral_code: str | None = None) -> Traveller:
-        account = Account.create()
+        account, suite = own_wallet(self.rpc_url, self.addresses)
         self.rpc.request("anvil_setBalance", [account.address, hex(10 * TOKEN)])  # gas money
-        tx = TxManager(JsonRpcChain(self.rpc_url), artifacts.error_decoder())
-        tx.add_signer(account)
         client = self.app.test_client()
         me = sign_in(client, account, referral_code)
-        return Traveller(order, client, Suite.bind(self.addresses, tx), account, me["referral_code"])
+        return Traveller(order, client, suite, account, me["referral_code"])
 
     def settle(self, world: bool) -> None:
         """Index what is new; let the caretaker and the patrons act (``world``); pay rewards."""

@@ -61,6 +61,8 @@ def test_the_weekly_board_counts_only_this_weeks_completions(game):
     assert shards == 1
 
 
+# SQLite's query plan; PostgreSQL's are tests/integration/scale/test_hot_path_uses_indexes.py
+@pytest.mark.sqlite_only
 def test_my_rank_among_fifty_thousand_players_comes_from_the_index_not_a_scan(game):
     count = 50_000
     with game.sessions.begin() as session:

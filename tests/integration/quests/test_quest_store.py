@@ -27,13 +27,10 @@ def wipe(sessions) -> None:
             session.execute(text(f"DELETE FROM {table}"))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_game(request, make_app):
-    """A game on SQLite, then on PostgreSQL (skipped when it is not reachable)."""
-    if request.param == "sqlite":
-        app = make_app()
-    else:
-        app = make_app(DATABASE_URL=request.getfixturevalue("postgres_url"))
+@pytest.fixture
+def any_game(make_app):
+    """A game on SQLite, then on PostgreSQL (the conftest's ``database``)."""
+    app = make_app()
     sessions = app.extensions["legends.db"].sessions
     wipe(sessions)
     load_quests(sessions, say=lambda _m: None)

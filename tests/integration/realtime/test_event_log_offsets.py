@@ -64,10 +64,8 @@ def test_concurrent_writers_get_consecutive_offsets_on_postgres(postgres_url):
     assert hammer(postgres_url) == list(range(1, 121))
 
 
-def test_an_event_is_sent_only_after_its_transaction_commits(tmp_path):
-    url = f"sqlite:///{tmp_path / 'legends.db'}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
+def test_an_event_is_sent_only_after_its_transaction_commits(database_url):
+    engine = make_engine(database_url)
     recording = Recording()
     sessions = sessionmaker(engine, expire_on_commit=False, info={events.BROADCASTER: recording})
     with sessions.begin() as session:

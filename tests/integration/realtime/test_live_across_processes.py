@@ -15,7 +15,6 @@ import pytest
 from live_support import Listener
 from netutil import free_port
 
-from legends import migrate
 from legends.config import DEFAULT_SECRET
 from legends.realtime.tokens import issue
 
@@ -47,14 +46,14 @@ def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30.0) -
     raise AssertionError(f"nothing listens on {port}")
 
 
-def test_an_event_from_a_worker_process_reaches_clients_of_both_web_processes(tmp_path, redis_url):
+def test_an_event_from_a_worker_process_reaches_clients_of_both_web_processes(tmp_path, redis_url,
+                                                                              database_url):
     ports = [free_port(), free_port()]
     env = {**os.environ, "LEGENDS_ENV": "testing", "INSTANCE_PATH": str(tmp_path / "instance"),
-           "DATABASE_URL": "", "REDIS_URL": redis_url, "PYTHONPATH": str(ROOT),
+           "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PYTHONPATH": str(ROOT),
            "REALTIME_CHANNEL": f"legends-test-{uuid.uuid4().hex[:8]}",
            "REALTIME_ORIGINS": ",".join(f"http://localhost:{p}" for p in ports)}
     (tmp_path / "instance").mkdir()
-    migrate.upgrade(f"sqlite:///{tmp_path / 'instance' / 'legends.db'}")
     webs = [subprocess.Popen([sys.executable, "-c", "from legends.cli import main; main()", "serve",
                               "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True) for port in ports]

@@ -111,12 +111,13 @@ def test_catch_up_on_demand_fills_a_gap(live, live_app):
     assert [e["offset"] for e in answer["events"]] == [ready["offset"] + 1, ready["offset"] + 2]
 
 
-def test_the_purge_and_announce_commands(tmp_path):
+def test_the_purge_and_announce_commands(tmp_path, database):
     from click.testing import CliRunner
 
     from legends.cli import cli
 
-    env = {"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": "", "LEGENDS_ENV": "testing"}
+    env = {"INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": database or "",
+           "LEGENDS_ENV": "testing"}
     runner = CliRunner(env=env)
     assert runner.invoke(cli, ["db", "upgrade"], catch_exceptions=False).exit_code == 0
     said = runner.invoke(cli, ["realtime", "announce", "Sandstorm at noon"], catch_exceptions=False)

@@ -63,7 +63,8 @@ def test_two_scheduler_processes_fire_each_job_once(sched_app, admin, tmp_path):
     cid = admin.post("/api/admin/campaigns", json=body).get_json()["id"]
     assert admin.post(f"/api/admin/campaigns/{cid}/publish").status_code == 200
     env = {**os.environ, "LEGENDS_ENV": "testing", "INSTANCE_PATH": sched_app.instance_path,
-           "DATABASE_URL": "", "SCHEDULER_RECONCILE_SECONDS": "1", "PYTHONUNBUFFERED": "1"}
+           "DATABASE_URL": sched_app.config["DATABASE_URL"] or "", "SCHEDULER_RECONCILE_SECONDS": "1",
+           "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, "-c", "from legends.cli import main; main()", "scheduler"]
     logs = [open(tmp_path / f"scheduler-{i}.log", "w+") for i in range(2)]
     procs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

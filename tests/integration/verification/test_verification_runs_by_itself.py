@@ -58,8 +58,7 @@ def test_the_indexer_process_verifies_and_stops_on_ctrl_c(vapp, devnet, funded, 
     sign_in(player)
     accept(player, "gate.faucet")
     env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"), "CHAIN_RPC_URL": devnet.config.url,
-           "LEGENDS_ENV": "testing"}
-    env.pop("DATABASE_URL", None)
+           "LEGENDS_ENV": "testing", "DATABASE_URL": vapp.config["DATABASE_URL"] or ""}
     process = subprocess.Popen(
         [LEGENDS, "indexer"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         stdin=subprocess.DEVNULL,

@@ -259,7 +259,8 @@ def test_legends_caretaker_once_reviews_from_the_command_line(vapp, world, funde
     player = funded[0]
     suite.data.transact(player, "submitLabel", world["caravan"]["task_id"], keccak(text="palm"))
     result = CliRunner().invoke(cli, ["--rpc-url", devnet.config.url, "caretaker", "--once"], env={
-        "INSTANCE_PATH": str(tmp_path / "instance"), "LEGENDS_ENV": "testing", "DATABASE_URL": None})
+        "INSTANCE_PATH": str(tmp_path / "instance"), "LEGENDS_ENV": "testing",
+        "DATABASE_URL": vapp.config["DATABASE_URL"]})
     assert result.exit_code == 0, result.output
     assert "label 1 accepted" in result.output
 
