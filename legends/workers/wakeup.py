@@ -13,6 +13,7 @@ publish), so a lost wake-up only costs that delay.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from typing import Any
@@ -42,6 +43,7 @@ class Wakeup:
         self.subscribed = False
         self._pg_conn: Any = None
         self._pg_lock = threading.Lock()
+        self._pid = os.getpid()
         self.via = "redis" if redis_url else "postgresql" if self.pg_url else None
 
     def _redis(self) -> Any:
@@ -66,9 +68,12 @@ class Wakeup:
 
     def _notify_pg(self) -> None:
         """On a connection kept for it (autocommit: delivered at once); one retry on a new
-        connection if the kept one died."""
+        connection if the kept one died. A forked child never talks on its parent's
+        connection (two processes on one socket hang both): it opens its own."""
         import psycopg
 
+        if os.getpid() != self._pid:
+            self._pid, self._pg_conn, self._pg_lock = os.getpid(), None, threading.Lock()
         with self._pg_lock:
             for attempt in (1, 2):
                 if self._pg_conn is None or self._pg_conn.closed:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from legends.workers.wakeup import CHANNEL, Wakeup, get_wakeup
 from nft.ledger import Grant, GrantKind
 from nft.outbox import record_grants
@@ -73,5 +75,28 @@ def test_without_redis_a_wake_up_crosses_processes_through_postgresql_notify(mak
     assert not listener.pause(0.3)  # one wake-up per commit, nothing more
 
 
+@pytest.mark.sqlite_only  # what SQLite lacks; PostgreSQL's NOTIFY is the test above
 def test_sqlite_has_no_cross_process_wake_up(make_app):
     assert get_wakeup(make_app()).via is None
+
+
+def test_a_forked_process_wakes_through_a_connection_of_its_own(postgres_url):
+    """A process forked after its parent woke the worker once (the parent's NOTIFY connection
+    copied into it) opens its own: talking on the parent's socket would hang both."""
+    import multiprocessing
+
+    sender = Wakeup(None, postgres_url)
+    sender.notify()  # the parent's kept connection exists now
+    inherited = sender._pg_conn
+    context = multiprocessing.get_context("fork")
+
+    def in_the_child() -> None:
+        sender.notify()
+        raise SystemExit(0 if sender._pg_conn is not inherited else 3)
+
+    child = context.Process(target=in_the_child)
+    child.start()
+    child.join(20)
+    assert child.exitcode == 0, "the forked process talked on its parent's connection"
+    sender.notify()  # and the parent's own connection still works
+    assert sender._pg_conn is inherited and not inherited.closed
