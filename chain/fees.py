@@ -5,6 +5,11 @@ pays more: geth and most clients want at least +10% on both ``maxFeePerGas`` and
 ``maxPriorityFeePerGas`` (on ``gasPrice`` for a legacy transaction), anvil a higher
 ``maxFeePerGas``. A replacement here raises both by :data:`REPLACEMENT_BUMP` (+12.5%) over
 the transaction it replaces, and never pays less than the market asks at the time.
+
+A cap (``CHAIN_MAX_FEE_GWEI``, :func:`capped`) bounds what a signer ever offers: a new
+transaction's ``maxFeePerGas`` is lowered to the cap (it is mined once the base fee is below
+it), and a replacement that would have to bid above the cap, or a market asking more than the
+cap, is refused with :class:`FeeCapExceeded` instead of paying more.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import threading
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from chain.errors import RpcError
+from chain.errors import ChainError, RpcError
 
 T = TypeVar("T")
 
@@ -50,6 +55,26 @@ def bumped(replaced: Fees, now: Fees) -> Fees:
     tip = max(now.tip, -(-replaced.tip * up // down), replaced.tip + 1)
     max_fee = max(now.max_fee, -(-replaced.max_fee * up // down), replaced.max_fee + 1, tip)
     return Fees(max_fee, tip)
+
+
+class FeeCapExceeded(ChainError):
+    """Signing would offer more than the fee cap; nothing was signed."""
+
+
+def capped(fees: Fees, cap: int | None, *, gas_price: int, replacing: bool) -> Fees:
+    """``fees`` within ``cap`` (wei per gas; ``None``: no cap). A new transaction is lowered to
+    the cap while the market's gas price fits under it; a replacement is never lowered (it
+    would not outbid), so one that needs more than the cap raises :class:`FeeCapExceeded`."""
+    if cap is None or fees.max_fee <= cap:
+        return fees
+    gwei = f"{fees.max_fee / GWEI:.3f} gwei"
+    if replacing:
+        raise FeeCapExceeded(f"outbidding needs maxFeePerGas {gwei}, above the fee cap of "
+                             f"{cap / GWEI:.3f} gwei: not replaced")
+    if gas_price > cap:
+        raise FeeCapExceeded(f"the gas price is {gas_price / GWEI:.3f} gwei, above the fee cap "
+                             f"of {cap / GWEI:.3f} gwei: not sent")
+    return Fees(cap, min(fees.tip, cap))
 
 
 def is_underpriced(error: RpcError) -> bool:

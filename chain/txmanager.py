@@ -15,7 +15,7 @@ from eth_account.signers.local import LocalAccount
 
 from chain.abi import ErrorDecoder
 from chain.errors import ConfigError, ContractRevert, RpcError
-from chain.fees import Fees, Recent, bumped, is_underpriced, market
+from chain.fees import Fees, Recent, bumped, capped, is_underpriced, market
 from chain.port import ChainPort, Receipt
 
 FEE_CACHE_SECONDS = 2.0
@@ -86,15 +86,17 @@ class TxManager:
         decoder: ErrorDecoder | None = None,
         *,
         receipt_timeout: float = 60.0,
+        max_fee: int | None = None,  # wei per gas never offered beyond; None: no cap
     ) -> None:
         self.chain = chain
+        self.max_fee = max_fee
         self.decoder = decoder or ErrorDecoder()
         self.receipt_timeout = receipt_timeout
         self._signers: dict[str, LocalAccount] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._nonces: dict[str, int] = {}
         self._chain_id: int | None = None
-        self._fees: tuple[float, Fees] | None = None
+        self._fees: tuple[float, Fees, int] | None = None  # when, market fees, gas price
         self._signed: Recent[tuple[int, Fees]] = Recent(GAS_LIMITS_KEPT)  # gas limit, fees
         self._underpriced: Recent[Fees] = Recent(GAS_LIMITS_KEPT)  # refused as underpriced
 
@@ -112,11 +114,15 @@ class TxManager:
             self._chain_id = self.chain.chain_id()
         return self._chain_id
 
-    def _market(self) -> Fees:
+    def _offer(self, replaced: Fees | None) -> Fees:
+        """The market's fees, or outbidding ``replaced``, within the cap (:func:`capped`)."""
         now = time.monotonic()
         if self._fees is None or now - self._fees[0] > FEE_CACHE_SECONDS:
-            self._fees = (now, market(self.chain.gas_price()))
-        return self._fees[1]
+            gas_price = self.chain.gas_price()
+            self._fees = (now, market(gas_price), gas_price)
+        _, fees, gas_price = self._fees
+        fees = bumped(replaced, fees) if replaced is not None else fees
+        return capped(fees, self.max_fee, gas_price=gas_price, replacing=replaced is not None)
 
     def fees_of(self, tx_hash: str) -> Fees | None:
         """The fees ``tx_hash`` was signed with: remembered, else asked of the node (None when
@@ -169,7 +175,7 @@ class TxManager:
     def _sign_locked(self, sender: str, to: str | None, data: bytes, nonce: int, value: int,
                      gas: int, fees: Fees | None = None) -> SignedTx:
         # The caller holds the sender's lock.
-        fees = fees or self._market()
+        fees = fees or self._offer(None)
         tx = {"chainId": self.chain_id, "nonce": nonce, "gas": gas, "value": value,
               "data": data, "type": 2, **fees.fields()}
         if to:
@@ -197,11 +203,11 @@ class TxManager:
         gas = self._gas_for(sender, to, data, value, gas)
         replaced = self._to_outbid(replacing) if replacing and nonce is not None else None
         with self._locks[sender]:
+            fees = self._offer(replaced)  # before a nonce is taken: a refusal leaves no gap
             fresh = self._next_nonce(sender)
             nonce = fresh if nonce is None else nonce
             # The next fresh nonce comes after this one, never onto a slot re-signed here.
             self._nonces[sender] = max(fresh, nonce + 1)
-            fees = bumped(replaced, self._market()) if replaced is not None else None
             return self._sign_locked(sender, to, data, nonce, value, gas, fees)
 
     def broadcast(self, signed: SignedTx) -> str:
@@ -256,15 +262,8 @@ class TxManager:
             raise self._explain_failure(tx_hash, sender, to, data, receipt)
         return receipt
 
-    def transact(
-        self,
-        sender: str,
-        to: str | None,
-        data: bytes,
-        *,
-        value: int = 0,
-        gas: int | None = None,
-    ) -> Receipt:
+    def transact(self, sender: str, to: str | None, data: bytes, *, value: int = 0,
+                 gas: int | None = None) -> Receipt:
         tx_hash = self.send(sender, to, data, value=value, gas=gas)
         return self.wait(tx_hash, sender=sender, to=to, data=data)
 

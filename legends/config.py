@@ -75,12 +75,14 @@ class Config:
     DEVNET_BLOCK_TIME: float | None = None  # None: a block per transaction
     INDEXER_CONFIRMATIONS: int = 0  # also the depth at which the reward worker counts a mint
     CHAIN_RECEIPT_POLL_MS: int | None = None  # None: 10 on the devnet, 1000 on other networks
+    CHAIN_MAX_FEE_GWEI: float | None = None  # the reward worker never bids more; None: no cap
 
     # -- the game's workers and limits
     REWARD_BATCH_SIZE: int = 200  # grants per mintBatch transaction
     REWARD_MAX_BATCHES: int = 10  # batches in flight per worker pass
     REWARD_RECEIPT_TIMEOUT: float = 30.0  # seconds to wait for a batch's receipt
     REWARD_IDLE_SECONDS: float = 1.0  # pause when the outbox is empty
+    REWARD_REORG_WINDOW: int = 64  # blocks a confirmed batch's mint is re-checked for; 0: never
     CARETAKER_TICK_SECONDS: float = 2.0
     AGENT_INVOKE_PER_MINUTE: int = 10  # agent invocations per player and minute
     RATE_LIMIT_NONCE: str = "60/minute"  # sign-in nonces per client address
@@ -126,6 +128,12 @@ class Config:
             return max(int(self.CHAIN_RECEIPT_POLL_MS), 1) / 1000
         return 0.01 if self.CHAIN_NETWORK == "devnet" else 1.0
 
+    def max_fee_wei(self) -> int | None:
+        """CHAIN_MAX_FEE_GWEI in wei per gas (None: no cap)."""
+        if self.CHAIN_MAX_FEE_GWEI is None:
+            return None
+        return int(float(self.CHAIN_MAX_FEE_GWEI) * 10**9)
+
     def instance_folder(self, default: str | Path | None = None) -> Path | None:
         """INSTANCE_PATH, else ``default`` (the app's instance folder), else unknown."""
         chosen = self.INSTANCE_PATH or default
@@ -139,6 +147,10 @@ class Config:
                 "CHAIN_NETWORK", f"unknown network {self.CHAIN_NETWORK!r} (known: {', '.join(NETWORKS)})")
         if self.CHAIN_NETWORK == "external" and not self.CHAIN_RPC_URL:
             raise ConfigurationError("CHAIN_RPC_URL", "required when CHAIN_NETWORK=external")
+        if self.CHAIN_MAX_FEE_GWEI is not None and not float(self.CHAIN_MAX_FEE_GWEI) > 0:
+            raise ConfigurationError("CHAIN_MAX_FEE_GWEI", "a fee cap in gwei above 0, or empty")
+        if int(self.REWARD_REORG_WINDOW) < 0:
+            raise ConfigurationError("REWARD_REORG_WINDOW", "a number of blocks, 0 or more")
         if not 0 <= int(self.TRUSTED_PROXIES) <= 10:
             raise ConfigurationError("TRUSTED_PROXIES", "the number of proxies in front, 0 to 10")
         self.chain_keys(instance_path)

@@ -78,8 +78,9 @@ TRANSITIONS: dict[OutboxState, frozenset[OutboxState]] = {
         {OutboxState.CONFIRMED, OutboxState.PENDING, OutboxState.FAILED}
     ),
     OutboxState.FAILED: frozenset({OutboxState.PENDING, OutboxState.WITHDRAWN}),
-    # Only off-chain grants (XP) are withdrawn once confirmed; nothing on chain is unminted.
-    OutboxState.CONFIRMED: frozenset({OutboxState.WITHDRAWN}),
+    # Only off-chain grants (XP) are withdrawn once confirmed. A batch whose mint a reorg
+    # deeper than the confirmation depth undid is owed again: back to sending, same batch id.
+    OutboxState.CONFIRMED: frozenset({OutboxState.WITHDRAWN, OutboxState.SENDING}),
     # The same completion came back on the new branch: the grant is owed again.
     OutboxState.WITHDRAWN: frozenset({OutboxState.PENDING, OutboxState.CONFIRMED}),
 }

@@ -111,16 +111,57 @@ def record_signed(session: Session, row_id: int, tx_hash: str, sender: str, nonc
     row.next_attempt_at = lease_until
 
 
-def confirm_batch(session: Session, row_id: int, now: datetime) -> int:
-    """The batch is minted on chain: it and its grants are final. Returns the grant count."""
+def confirm_batch(session: Session, row_id: int, now: datetime, mined_block: int | None = None
+                  ) -> int:
+    """The batch is minted on chain (in ``mined_block``, as far as the worker saw): it and its
+    grants are confirmed. Returns the grant count."""
     row = session.get_one(RewardBatch, row_id)
     check_transition(row.state, OutboxState.CONFIRMED)
-    row.state, row.confirmed_at = OutboxState.CONFIRMED.value, now
+    row.state, row.confirmed_at, row.mined_block = OutboxState.CONFIRMED.value, now, mined_block
     row.next_attempt_at, row.last_error, row.failures = None, None, 0
     confirmed = session.execute(update(RewardGrant).where(RewardGrant.batch_ref == row_id)
                                 .values(state=OutboxState.CONFIRMED.value, confirmed_at=now)
                                 .execution_options(synchronize_session=False))
     return changed_rows(confirmed)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmedBatch:
+    """A confirmed batch recent enough to be looked at again."""
+
+    row_id: int
+    batch_id: str
+    target: str
+    mined_block: int
+
+
+def recent_confirmed(session: Session, since_block: int, until_block: int, limit: int, *,
+                     after: tuple[int, int] | None = None) -> list[ConfirmedBatch]:
+    """Confirmed batches mined in ``since_block .. until_block``, in (block, id) order after
+    ``after`` (off the ``mined_block`` index: older batches are never read again)."""
+    c = RewardBatch.__table__.c
+    query = select(c.id, c.batch_id, c.target, c.mined_block).where(
+        c.mined_block >= since_block, c.mined_block <= until_block,
+        c.state == OutboxState.CONFIRMED.value)
+    if after is not None:
+        query = query.where((c.mined_block > after[0])
+                            | ((c.mined_block == after[0]) & (c.id > after[1])))
+    rows = session.execute(query.order_by(c.mined_block, c.id).limit(limit))
+    return [ConfirmedBatch(r.id, r.batch_id, r.target, r.mined_block) for r in rows]
+
+
+def reopen_batch(session: Session, row_id: int, reason: str) -> int:
+    """A reorg deeper than the confirmation depth undid the batch's mint: it and its grants are
+    owed again (``sending``, the same batch id, tx hash and nonce, due now), so the worker
+    looks at the chain and sends the same batch again. Returns the grant count."""
+    row = session.get_one(RewardBatch, row_id)
+    row.state = check_transition(row.state, OutboxState.SENDING).value
+    row.confirmed_at = row.mined_block = row.next_attempt_at = None
+    row.last_error = reason[:ERROR_TEXT_LIMIT]
+    reopened = session.execute(update(RewardGrant).where(RewardGrant.batch_ref == row_id)
+                               .values(state=OutboxState.SENDING.value, confirmed_at=None)
+                               .execution_options(synchronize_session=False))
+    return changed_rows(reopened)
 
 
 def release_batch(session: Session, row_id: int, reason: str, max_attempts: int) -> None:

@@ -42,6 +42,8 @@ class RewardBatch(Base):
     """One ``mintBatch`` transaction-to-be (and the last tx signed for it)."""
 
     __tablename__ = "reward_batch"
+    # Recently confirmed batches are re-read in (mined block, id) order off this index.
+    __table_args__ = (Index("ix_reward_batch_mined_block", "mined_block", "id"),)
 
     id: Mapped[intpk]
     batch_id: Mapped[str] = mapped_column(String(66), unique=True)  # 0x + 64 hex, on chain too
@@ -59,6 +61,9 @@ class RewardBatch(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
                                                  onupdate=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The block its mint was seen in when confirmed: a confirmed batch is looked at again
+    # while this block is recent, in case a reorg deeper than the depth undid the mint.
+    mined_block: Mapped[int | None] = mapped_column(BigInteger)
 
     grants: Mapped[list[RewardGrant]] = relationship(back_populates="batch")
 

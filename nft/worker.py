@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from nft import outbox_batches
 from nft.batching import OutboxState, make_batch, next_retry_delay, plan_batches
 from nft.ports import Minter, MintReceipt, SignedMint
+from nft.rechecks import Recheck
 from nft.worker_steps import (
     STEPS,
     Cycle,
@@ -40,6 +41,7 @@ from nft.worker_steps import (
     crash_at,
     depth_of,
     judge,
+    mined_in,
 )
 from quests.orm import utcnow
 
@@ -57,16 +59,18 @@ class RewardWorker:
     ``confirmations`` is the depth at which receipts and ``batchMinted`` count (the indexer's
     ``INDEXER_CONFIRMATIONS``); a batch mined above it waits ``hold`` seconds at a time.
     A broadcast refused as underpriced is outbid again, at most ``max_bumps`` times.
+    Confirmed batches mined within ``reorg_window`` blocks of the head are re-read every
+    ``recheck_every`` seconds, reopened if a reorg undid their mint (:mod:`nft.rechecks`).
     """
 
     def __init__(self, sessions: sessionmaker[Session], minter: Minter, *,
                  max_entries: int = 200, max_batches: int = 10, receipt_timeout: float = 30.0,
                  max_attempts: int = 5, retry_base: float = 2.0, retry_cap: float = 300.0,
                  confirmations: int = 0, hold: float = 2.0, max_bumps: int = 4,
+                 reorg_window: int = 64, recheck_every: float = 5.0,
                  clock: Callable[[], datetime] = utcnow, hook: Hook | None = None,
                  on_confirmed: Callable[[Session, list[int]], object] | None = None) -> None:
-        self.sessions = sessions
-        self.minter = minter
+        self.sessions, self.minter = sessions, minter
         self.max_entries = max_entries
         self.max_batches = max_batches
         self.receipt_timeout = receipt_timeout
@@ -78,10 +82,13 @@ class RewardWorker:
         # Told the confirmed batch rows inside their transaction (live reward.minted events).
         self.on_confirmed = on_confirmed
         self._started = False
+        self.recheck = Recheck(sessions, minter, window=reorg_window, confirmations=confirmations,
+                               every=recheck_every, page=max_batches * 5)
 
     # -- one cycle ----------------------------------------------------------------------
     def run_once(self) -> Cycle:
         cycle = Cycle()
+        cycle.reopened = self.recheck.when_due(cycle.errors)
         work = self._settle(cycle, due_only=self._started)
         self._started = True
         work += self._plan(cycle)
@@ -130,7 +137,8 @@ class RewardWorker:
             try:
                 receipt = self.minter.receipt(item.tx_hash) if item.tx_hash else None
                 depth = depth_of(self.minter, self.confirmations) if depth is None else depth
-                outcome.add(entry, item.tx_hash, judge(self.minter, item.tx_hash, batch, receipt, depth))
+                decision = judge(self.minter, item.tx_hash, batch, receipt, depth)
+                outcome.add(entry, item.tx_hash, decision, mined_in(self.minter, receipt, depth))
             except Exception as exc:
                 failed.append(entry)
                 error = exc
@@ -234,7 +242,8 @@ class RewardWorker:
         try:
             depth = depth_of(self.minter, self.confirmations) if mined else "latest"
             for item, tx, receipt in mined:
-                outcome.add(item, tx.tx_hash, judge(self.minter, tx.tx_hash, item.batch, receipt, depth))
+                decision = judge(self.minter, tx.tx_hash, item.batch, receipt, depth)
+                outcome.add(item, tx.tx_hash, decision, receipt.block)
         except Exception as exc:
             decided = {*outcome.confirm, *outcome.waiting, *(r for r, _ in outcome.release),
                        *(w.row_id for w in outcome.again)}
@@ -248,15 +257,17 @@ class RewardWorker:
             self._defer(late, error, cycle)
 
     def _close(self, outcome: Outcome, cycle: Cycle) -> None:
-        self._finish(outcome.confirm, outcome.release, cycle)
+        self._finish(outcome.confirm, outcome.release, cycle, outcome.mined)
         self._wait_for_depth(outcome.waiting, cycle)
 
-    def _finish(self, confirm: list[int], release: list[tuple[int, str]], cycle: Cycle) -> None:
+    def _finish(self, confirm: list[int], release: list[tuple[int, str]], cycle: Cycle,
+                mined: dict[int, int]) -> None:
         if not confirm and not release:
             return
         now = self.clock()
         with self.sessions.begin() as session:
-            confirmed = sum(outbox_batches.confirm_batch(session, row_id, now) for row_id in confirm)
+            confirmed = sum(outbox_batches.confirm_batch(session, row_id, now, mined.get(row_id))
+                            for row_id in confirm)
             if confirm and self.on_confirmed is not None:
                 self.on_confirmed(session, confirm)
             for row_id, reason in release:

@@ -48,11 +48,12 @@ class Cycle:
     released: int = 0  # batches whose grants were given back after a revert
     deferred: int = 0  # batches postponed by an error
     waiting: int = 0  # batches mined above the confirmation depth, looked at again soon
+    reopened: int = 0  # confirmed grants whose mint a reorg deeper than the depth undid
     errors: list[str] = field(default_factory=list)
 
     @property
     def busy(self) -> bool:
-        return bool(self.planned or self.sent or self.confirmed or self.released)
+        return bool(self.planned or self.sent or self.confirmed or self.released or self.reopened)
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,12 @@ class Outcome:
     release: list[tuple[int, str]] = field(default_factory=list)
     waiting: list[int] = field(default_factory=list)
     again: list[Work] = field(default_factory=list)  # to send again
+    mined: dict[int, int] = field(default_factory=dict)  # confirmed row id -> its mint's block
 
-    def add(self, item: Work, tx_hash: str | None, decision: Decision) -> None:
+    def add(self, item: Work, tx_hash: str | None, decision: Decision, block: int) -> None:
         if decision is Decision.CONFIRM:
             self.confirm.append(item.row_id)
+            self.mined[item.row_id] = block
         elif decision is Decision.REPLAN:
             self.release.append((item.row_id, f"tx {tx_hash} reverted"))
         elif decision is Decision.WAIT:
@@ -90,6 +93,14 @@ class Outcome:
 def depth_of(minter: Minter, confirmations: int) -> int | str:
     """The block receipts and ``batchMinted`` count at: head - confirmations."""
     return "latest" if confirmations <= 0 else max(minter.head() - confirmations, 0)
+
+
+def mined_in(minter: Minter, receipt: MintReceipt | None, depth: int | str) -> int:
+    """The block a confirmed batch is recorded as mined in: its receipt's, or (an earlier
+    attempt landed instead) the block it was seen minted at, which is no earlier than the mint."""
+    if receipt is not None:
+        return receipt.block
+    return minter.head() if isinstance(depth, str) else depth
 
 
 def judge(minter: Minter, tx_hash: str | None, batch: Batch, receipt: MintReceipt | None,

@@ -33,7 +33,8 @@ def build_worker(app: Flask) -> RewardWorker:
     with app.app_context():
         link, sessions = get_chain(), get_db().sessions
         tx = TxManager(JsonRpcChain(link.rpc_url, poll=link.receipt_poll), artifacts.error_decoder(),
-                       receipt_timeout=float(app.config["REWARD_RECEIPT_TIMEOUT"]))
+                       receipt_timeout=float(app.config["REWARD_RECEIPT_TIMEOUT"]),
+                       max_fee=app.extensions["legends.config"].max_fee_wei())
         minter = tx.add_signer(link.signers.minter)
         manifest = SqlManifestStore(sessions).load(tx.chain_id).require_complete()
         suite = Suite.bind(manifest.addresses, tx)
@@ -42,6 +43,7 @@ def build_worker(app: Flask) -> RewardWorker:
                         max_batches=int(app.config["REWARD_MAX_BATCHES"]),
                         receipt_timeout=float(app.config["REWARD_RECEIPT_TIMEOUT"]),
                         confirmations=int(app.config["INDEXER_CONFIRMATIONS"]),
+                        reorg_window=int(app.config["REWARD_REORG_WINDOW"]),
                         on_confirmed=happenings.minted)
 
 

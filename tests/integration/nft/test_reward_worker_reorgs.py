@@ -21,6 +21,8 @@ from reward_support import (
     sqlite_sessions,
 )
 
+from nft import outbox_reads
+
 pytestmark = pytest.mark.devnet
 DEPTH = 2
 
@@ -124,3 +126,67 @@ def test_an_earlier_attempt_that_lands_instead_of_its_replacement_is_waited_for(
     assert worker.next_cycle().confirmed == 3
     assert len(worker.minter.broadcasts) == 2
     assert_chain_matches_ledger(sessions, suite, players)
+
+
+# -- a reorg deeper than the depth, after the batch was confirmed -------------------------------
+@pytest.mark.parametrize("carried", [False, True], ids=["mint-lost", "mint-carried-above-depth"])
+def test_a_deeper_reorg_after_the_confirmation_reopens_the_batch_and_it_is_minted_once(
+        carried, ledger, worker, suite, chain_tx, caplog):
+    sessions, players = ledger
+    chain = chain_tx.chain
+    worker.recheck.every = 0  # re-check every cycle
+    chain.mine(DEPTH + 4)  # blocks for the deep reorg to take away
+    assert worker.run_once().waiting == 1
+    (mint,) = worker.minter.broadcasts
+    mined = chain.receipt(mint.tx_hash).block_number
+    chain.mine(DEPTH)
+    assert worker.next_cycle().confirmed == 3
+    (batch,) = batches(sessions)
+    assert batch.state == "confirmed" and batch.mined_block == mined
+    assert not worker.next_cycle().busy  # still minted at the depth: nothing to do
+
+    # A reorg deeper than the depth orphans the mint's block after the ledger confirmed it;
+    # carried, the same transaction lands again in the new branch's newest block, above the depth.
+    chain.reorg(DEPTH + 2, [(mint.raw, DEPTH + 1)] if carried else [])
+    assert onchain_minted(suite, sessions) == [carried]
+    assert chain.receipt(mint.tx_hash) is None if not carried else chain.receipt(mint.tx_hash).ok
+    assert grant_states(sessions) == {"confirmed": 3}  # what the reorg left behind
+
+    with caplog.at_level("WARNING", logger="nft.worker"):
+        cycle = worker.next_cycle()
+    assert cycle.reopened == 3
+    assert any("reopened" in r.getMessage() and batch.batch_id in r.getMessage()
+               for r in caplog.records)
+    with sessions() as session:  # what the player's inventory lists: owed again
+        for player in players:
+            (open_grant,) = outbox_reads.open_grants_for(session, player.lower())
+            assert open_grant.record.state.value == "sending" and "reorg" in open_grant.last_error
+    (reopened,) = batches(sessions)
+    assert reopened.state == "sending" and reopened.mined_block is None
+    assert "reorg" in reopened.last_error
+    if carried:
+        assert cycle.sent == 0 and cycle.waiting == 1  # the mint is back, above the depth
+    else:
+        assert cycle.sent == 1  # the same batch again, in the slot of its first send
+
+    chain.mine(DEPTH)
+    assert worker.next_cycle().confirmed == 3
+    assert len(worker.minter.broadcasts) == (1 if carried else 2)
+    (final,) = batches(sessions)
+    assert final.state == "confirmed" and final.mined_block is not None
+    assert_chain_matches_ledger(sessions, suite, players)  # minted exactly once, to the unit
+    assert not worker.next_cycle().busy
+
+
+def test_a_confirmed_batch_is_not_re_checked_once_it_is_older_than_the_window(
+        ledger, devnet, suite, signers, chain_tx):
+    sessions, _players = ledger
+    chain = chain_tx.chain
+    made = spying_worker(sessions, devnet.config.url, suite, signers, confirmations=0,
+                         reorg_window=4, recheck_every=0)
+    assert made.run_once().confirmed == 3
+    chain.mine(5)  # the mint is now beyond the window: final, never read again
+    reads = []
+    original = made.minter.batch_minted
+    made.minter.batch_minted = lambda *a, **k: reads.append(a) or original(*a, **k)
+    assert not made.run_once().busy and reads == []

@@ -136,8 +136,14 @@ def test_no_statement_of_the_hot_path_scans_a_large_table(game):
             RewardedSweep(limit=2)(session, game.now)
 
         seen.label = "reward planning"
-        cycle = RewardWorker(game.sessions, MintingMinter(), receipt_timeout=0.01).run_once()
+        minter = MintingMinter()
+        cycle = RewardWorker(game.sessions, minter, receipt_timeout=0.01).run_once()
         assert cycle.planned >= 1 and cycle.errors == []
+
+        seen.label = "reorg re-check"  # a deep reorg undid the mints: reopened, minted again
+        minter.minted.clear()
+        cycle = RewardWorker(game.sessions, minter, receipt_timeout=0.01, recheck_every=0).run_once()
+        assert cycle.reopened >= 1 and cycle.confirmed == cycle.reopened and cycle.errors == []
         with game.sessions.begin() as session:
             RewardedSweep()(session, game.now)
 
@@ -157,7 +163,7 @@ def test_no_statement_of_the_hot_path_scans_a_large_table(game):
             assert host_client.get(path).status_code == 200, path
 
     assert len(seen.statements) > 50 and set(seen.labels) >= {"sign-in", "completion", "wayside", "upkeep",
-                                                              "verification batch"}
+                                                              "reorg re-check", "verification batch"}
     batch = [st for st, label in zip(seen.statements, seen.labels) if label == "verification batch"]
     assert any("INSERT INTO realtime_event" in st for st, _ in batch)  # the live sink's writes
     assert any("FROM leaderboard_score" in st and "count(*)" in st for st, _ in batch)  # ranks
@@ -179,6 +185,7 @@ def test_planning_and_upkeep_read_their_rows_in_index_order(game):
     engine = game.app.extensions["legends.db"].engine
     with capture(engine) as seen, game.sessions() as session:
         outbox.unplanned_grants(session, 2000)
+        outbox.recent_confirmed(session, 100, 200, 50, after=(120, 7))
         awaiting_reward(session, after=10, limit=500)
     for statement, parameters in seen.statements:
         kinds = [n["Node Type"] for n in nodes(plan_of(engine, statement, parameters))]

@@ -108,3 +108,20 @@ def test_the_receipt_poll_interval_is_per_network(env, seconds, tmp_path):
     assert config.receipt_poll_seconds() == seconds
     link = build_chain_link(config, str(tmp_path), {})
     assert link.receipt_poll == seconds
+
+
+@pytest.mark.parametrize("env,wei", [({}, None), ({"CHAIN_MAX_FEE_GWEI": ""}, None),
+                                     ({"CHAIN_MAX_FEE_GWEI": "2.5"}, 2_500_000_000)])
+def test_the_fee_cap_is_in_gwei_and_empty_means_none(env, wei):
+    config = load_config(env=env)
+    config.validate()
+    assert config.max_fee_wei() == wei
+
+
+@pytest.mark.parametrize("env,name", [({"CHAIN_MAX_FEE_GWEI": "0"}, "CHAIN_MAX_FEE_GWEI"),
+                                      ({"CHAIN_MAX_FEE_GWEI": "-1"}, "CHAIN_MAX_FEE_GWEI"),
+                                      ({"REWARD_REORG_WINDOW": "-1"}, "REWARD_REORG_WINDOW")])
+def test_a_fee_cap_or_reorg_window_below_zero_is_refused(env, name):
+    with pytest.raises(ConfigurationError) as refused:
+        load_config(env=env).validate()
+    assert refused.value.setting == name

@@ -38,7 +38,7 @@ def sahara(n: int) -> Grant:
 @pytest.mark.parametrize(
     ("old", "new"),
     [("pending", "sending"), ("sending", "confirmed"), ("sending", "pending"),
-     ("sending", "failed"), ("failed", "pending")],
+     ("sending", "failed"), ("failed", "pending"), ("confirmed", "sending")],
 )
 def test_allowed_outbox_transitions(old, new):
     assert check_transition(old, new) == OutboxState(new)
@@ -46,7 +46,7 @@ def test_allowed_outbox_transitions(old, new):
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [("confirmed", "pending"), ("confirmed", "sending"), ("pending", "confirmed"),
+    [("confirmed", "pending"), ("confirmed", "failed"), ("pending", "confirmed"),
      ("failed", "confirmed"), ("pending", "failed")],
 )
 def test_forbidden_outbox_transitions(old, new):
