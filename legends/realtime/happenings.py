@@ -45,13 +45,23 @@ def _brief(value: Any) -> Any:
     return value
 
 
-def unlocked_by(session: Session, completion: Completion, now: datetime) -> list[str]:
+def players_of(session: Session, completions: Sequence[Completion]) -> dict[int, Player]:
+    """The players of a batch's completions, in one read (none to read for one completion:
+    its player is in the session already)."""
+    ids = sorted({c.player_id for c in completions})
+    if len(ids) < 2:
+        return {}
+    return {p.id: p for p in session.scalars(_PLAYERS, {"ids": ids})}
+
+
+def unlocked_by(session: Session, completion: Completion, now: datetime,
+                players: dict[int, Player] | None = None) -> list[str]:
     """quest.available for each quest this completion opened; returns their ids."""
     catalog = catalog_of(session)
     waiting = [q for q in catalog if completion.quest_id in q.prerequisites]
     if not waiting:
         return []
-    player = session.get(Player, completion.player_id)
+    player = (players or {}).get(completion.player_id) or session.get(Player, completion.player_id)
     if player is None:
         return []
     journey = Journey(session, catalog, player, now)
@@ -139,7 +149,9 @@ def _redis_ranks(session: Session, mirror: Any, board: Board, score: int,
     return int(ahead) + 1, (int(ahead_before) + 1 if old > 0 else None)
 
 
-# Built once (see quests.queries): the all-time scores of some players on some boards.
+# Built once (see quests.queries): some players by id; the all-time scores of some players
+# on some boards.
+_PLAYERS = select(Player).where(Player.id.in_(bindparam("ids", expanding=True)))
 _SCORES = select(LeaderboardScore.board, LeaderboardScore.player_id, LeaderboardScore.score).where(
     LeaderboardScore.board.in_(bindparam("boards", expanding=True)),
     LeaderboardScore.period == ALL_TIME,
