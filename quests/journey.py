@@ -59,6 +59,15 @@ class Journey:
         self._records: dict[tuple[str, str], QuestRecord | None] | None = None
         self._periods = frozenset(period_key(r, now) for r in Recurrence)
 
+    def preload(self, records: dict[tuple[str, str], QuestRecord],
+                completed: list[tuple[str, datetime, int | None]]) -> Journey:
+        """Take the records of the current periods and the completions as read for a batch
+        of players together (``quests.batch``), instead of reading them here."""
+        self._records = dict(records)
+        self._completed = {quest_id: at for quest_id, at, _ in completed}
+        self._blocks = {quest_id: block or 0 for quest_id, _, block in completed}
+        return self
+
     @property
     def calendar(self) -> Calendar:
         if self._calendar is None:

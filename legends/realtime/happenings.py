@@ -16,6 +16,7 @@ from legends.realtime.store import PUBLIC
 from nft.store import RewardBatch, RewardGrant
 from quests.catalog_store import catalog_of
 from quests.definitions import Quest
+from quests.batch import journeys_of
 from quests.journey import Journey
 from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard, score_deltas
 from quests.orm import Player
@@ -45,26 +46,31 @@ def _brief(value: Any) -> Any:
     return value
 
 
-def players_of(session: Session, completions: Sequence[Completion]) -> dict[int, Player]:
-    """The players of a batch's completions, in one read (none to read for one completion:
-    its player is in the session already)."""
-    ids = sorted({c.player_id for c in completions})
-    if len(ids) < 2:
+def journeys_for(session: Session, completions: Sequence[Completion], now: datetime) -> dict[int, Journey]:
+    """The journeys of a batch's players who may have opened quests, read together (two
+    statements for all of them); none for a single completion (its own reads are as cheap)."""
+    catalog = catalog_of(session)
+    opening = [c for c in completions if any(c.quest_id in q.prerequisites for q in catalog)]
+    if len({c.player_id for c in opening}) < 2:
         return {}
-    return {p.id: p for p in session.scalars(_PLAYERS, {"ids": ids})}
+    players = session.scalars(_PLAYERS, {"ids": sorted({c.player_id for c in opening})}).all()
+    return journeys_of(session, catalog, players, now)
 
 
 def unlocked_by(session: Session, completion: Completion, now: datetime,
-                players: dict[int, Player] | None = None) -> list[str]:
-    """quest.available for each quest this completion opened; returns their ids."""
+                journey: Journey | None = None) -> list[str]:
+    """quest.available for each quest this completion opened; returns their ids (``journey``:
+    the player's, read with the batch's)."""
     catalog = catalog_of(session)
     waiting = [q for q in catalog if completion.quest_id in q.prerequisites]
     if not waiting:
         return []
-    player = (players or {}).get(completion.player_id) or session.get(Player, completion.player_id)
-    if player is None:
-        return []
-    journey = Journey(session, catalog, player, now)
+    if journey is None or journey.now != now:
+        player = session.get(Player, completion.player_id)
+        if player is None:
+            return []
+        journey = Journey(session, catalog, player, now)
+    player = journey.player
     opened = []
     for quest in waiting:
         _, progress = journey.current(quest)

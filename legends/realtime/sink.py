@@ -19,9 +19,11 @@ class LiveSink(LegendsSink):
         """After the ledger and ``quest.completed``: the quests each completion opened, and
         the ranks of all of them read together (one completion, or a batch's)."""
         super().settle(session, completions)
-        players = happenings.players_of(session, completions)  # held while the quests are read
+        journeys = happenings.journeys_for(session, completions, completions[0].completed_at) \
+            if completions else {}
         for completion in completions:
-            happenings.unlocked_by(session, completion, completion.completed_at, players)
+            happenings.unlocked_by(session, completion, completion.completed_at,
+                                   journeys.get(completion.player_id))
         happenings.ranks_moved(session, completions, self.mirror)
 
     def progressed(self, session: Session, player: Any, quest: Any, progress: Any) -> None:
