@@ -144,7 +144,8 @@ def send_burst(url: str, addresses: dict[str, str], relayer_key: str, players: l
     results.put((started, seen))
 
 
-def burst(url: str, addresses: dict[str, str], relayer_key: str, watch: Stopwatch, players: list[str]) -> dict[str, Any]:
+def burst(url: str, addresses: dict[str, str], relayer_key: str, watch: Stopwatch,
+          players: list[str]) -> dict[str, Any]:
     """Claims sent pipelined (no wait between them) from a separate process (see
     :func:`send_burst`). The devnet's rate is claims / time to the last receipt,
     verification's is claims / time to the last completion, in the same run."""

@@ -177,7 +177,8 @@ class Indexer:
         # sees the cursor's hash orphaned and rewinds.)
         pinned_block, pinned = last, self._hash(last, headers)
         known = len(headers)
-        logs = sorted(self.rpc.logs(self.addresses, first, last), key=lambda lg: (lg.block_number, lg.log_index))
+        logs = sorted(self.rpc.logs(self.addresses, first, last),
+                      key=lambda lg: (lg.block_number, lg.log_index))
         # Cut on the logs before decoding them (a log is at most one event): a backlog
         # decodes only its batch's logs, not the whole range's on every poll.
         raw_cut = last_block_within([item.block_number for item in logs], self.max_events)

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from legends.realtime import events
 from legends.realtime.store import PUBLIC
 from nft.store import RewardBatch, RewardGrant
+from quests.batch import journeys_of
 from quests.catalog_store import catalog_of
 from quests.definitions import Quest
-from quests.batch import journeys_of
 from quests.journey import Journey
 from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard, score_deltas
 from quests.orm import Player

@@ -65,9 +65,10 @@ class VerificationLoop:
     ``service`` is :mod:`quests.service` (its ``apply_chain_events`` and ``retract_from``);
     ``sink`` the completion sink (None: the one installed in ``quests``), whose ``flush()``,
     if it has one, runs after each commit, and whose ``batch(session)``, if it has one,
-    wraps each batch's events (the live sink announces ranks once per batch there); ``upkeep(session, now)`` runs in a transaction of
-    its own every ``upkeep_every`` seconds, off the verification path (the app moves
-    rewarded quests along there); ``on_committed`` hears every step report after its commit
+    wraps each batch's events (the app's settles the batch's completions together there);
+    ``upkeep(session, now)`` runs in a transaction of its own every ``upkeep_every``
+    seconds, off the verification path (the app moves rewarded quests along there);
+    ``on_committed`` hears every step report after its commit
     (the benchmark uses it); ``observe(session, events)`` sees every batch's events inside
     its transaction (the app turns crafts into live events there); ``heads`` a
     :class:`chain.heads.HeadWatch` (or None): at the head the loop waits for the next block's
