@@ -162,6 +162,13 @@ def test_no_statement_of_the_hot_path_scans_a_large_table(game):
     batch = [st for st, label in zip(seen.statements, seen.labels) if label == "verification batch"]
     assert any("INSERT INTO realtime_event" in st for st, _ in batch)  # the live sink's writes
     assert any("FROM leaderboard_score" in st and "count(*)" in st for st, _ in batch)  # ranks
+    # The set-based batch's own statements are among those explained: its players' records
+    # locked together, their completions, their XP, the streams' counters.
+    flat = [" ".join(st.split()) for st, _ in batch]
+    assert any("FROM quest_progress" in st and "player_id IN" in st and "FOR UPDATE" in st for st in flat)
+    assert any("FROM quest_completion" in st and "player_id IN" in st and "GROUP BY" in st for st in flat)
+    assert any(st.startswith("UPDATE player SET xp") and "lower(player.address) IN" in st for st in flat)
+    assert any(st.startswith("UPDATE realtime_stream") and "CASE" in st for st in flat)
     assert offenders(engine, seen) == []
 
 
