@@ -177,7 +177,14 @@ class Indexer:
         # sees the cursor's hash orphaned and rewinds.)
         pinned_block, pinned = last, self._hash(last, headers)
         known = len(headers)
-        found = self._decoded(self.rpc.logs(self.addresses, first, last))
+        logs = sorted(self.rpc.logs(self.addresses, first, last),
+                      key=lambda lg: (lg.block_number, lg.log_index))
+        # Cut on the logs before decoding them (a log is at most one event): a backlog
+        # decodes only its batch's logs, not the whole range's on every poll.
+        raw_cut = last_block_within([item.block_number for item in logs], self.max_events)
+        if raw_cut is not None:
+            logs, last = [lg for lg in logs if lg.block_number <= raw_cut], raw_cut
+        found = self._decoded(logs)
         # Cut the batch before reading block headers: a backlog fetches only its batch's.
         cut = last_block_within([item.block_number for item, _, _ in found], self.max_events)
         if cut is not None:

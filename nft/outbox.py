@@ -91,10 +91,8 @@ def record_grants(session: Session, grants: Iterable[Grant]) -> list[GrantRecord
         c.grant_key, c.player, c.source, c.period, c.kind, c.token_id, c.amount, c.state, c.created_at)
     returned = {row.grant_key: row for row in session.execute(statement, rows)}
     inserted = set(returned)
-    for key in inserted:
-        grant = unique[key]
-        if grant.kind is GrantKind.XP:
-            _add_xp(session, grant)
+    _add_xp_together(session, [unique[key] for key in unique
+                               if key in inserted and unique[key].kind is GrantKind.XP])
     stored: dict[str, Any] = returned  # every key new: what was inserted is what is stored
     if len(inserted) < len(unique):
         stored = {row.grant_key: row for row in session.scalars(
@@ -149,9 +147,27 @@ def _add_xp(session: Session, grant: Grant, sign: int = 1) -> None:
         raise UnknownPlayerError(f"player: {grant.player} has not signed in; no XP can be granted")
 
 
+def _add_xp_together(session: Session, grants: list[Grant]) -> None:
+    """The XP of many grants (a verification batch's) in one ``UPDATE`` per distinct total:
+    each player's grants are summed, and the players with the same total are raised together."""
+    totals: dict[str, int] = {}
+    for grant in grants:
+        totals[grant.player] = totals.get(grant.player, 0) + grant.amount
+    together: dict[int, list[str]] = {}
+    for player, amount in totals.items():
+        together.setdefault(amount, []).append(player)
+    for amount, players in together.items():
+        changed = session.execute(_ADD_XP_MANY, {"players": sorted(players), "amount": amount})
+        if changed.rowcount != len(players):
+            raise UnknownPlayerError(f"player: one of {', '.join(sorted(players))} has not signed in; "
+                                     "no XP can be granted")
+
+
 # Built once: Player.address is checksummed, the ledger's lowercase (an expression index).
 _ADD_XP = (update(Player).where(func.lower(Player.address) == bindparam("player"))
            .values(xp=Player.xp + bindparam("amount")).execution_options(synchronize_session=False))
+_ADD_XP_MANY = (update(Player).where(func.lower(Player.address).in_(bindparam("players", expanding=True)))
+                .values(xp=Player.xp + bindparam("amount")).execution_options(synchronize_session=False))
 
 
 def grant_of(row: Any) -> Grant:

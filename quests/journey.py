@@ -57,7 +57,18 @@ class Journey:
         self._calendar: Calendar | None = None
         self._blocks: dict[str, int] = {}
         self._records: dict[tuple[str, str], QuestRecord | None] | None = None
+        self._prelocked = False
         self._periods = frozenset(period_key(r, now) for r in Recurrence)
+
+    def preload(self, records: dict[tuple[str, str], QuestRecord],
+                completed: list[tuple[str, datetime, int | None]], *, locked: bool = False) -> Journey:
+        """Take the records of the current periods and the completions as read for a batch
+        of players together (``quests.batch``), instead of reading them here; ``locked``:
+        they were read under their row locks, so a locked read of them is answered here."""
+        self._records, self._prelocked = dict(records), locked
+        self._completed = {quest_id: at for quest_id, at, _ in completed}
+        self._blocks = {quest_id: block or 0 for quest_id, _, block in completed}
+        return self
 
     @property
     def calendar(self) -> Calendar:
@@ -103,7 +114,7 @@ class Journey:
     def record(self, quest: Quest, period: str, *, lock: bool = False) -> QuestRecord | None:
         """One period's record: ``lock`` reads it afresh under its row lock; otherwise the
         current periods come from ``records`` (one read for every quest)."""
-        if not lock and period in self._periods:
+        if (not lock or self._prelocked) and period in self._periods:
             return self.records().get((quest.id, period))
         row = self.session.scalar(queries.RECORD_LOCKED if lock else queries.RECORD,
                                   {"player": self.player.id, "quest": quest.id, "period": period})

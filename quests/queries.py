@@ -38,3 +38,18 @@ EVIDENCE_SEEN = select(QuestEvidence.id).where(
     QuestEvidence.player_id == bindparam("player"), QuestEvidence.quest_id == bindparam("quest"),
     QuestEvidence.period == bindparam("period"), QuestEvidence.tx_hash == bindparam("tx"),
     QuestEvidence.log_index == bindparam("log"))
+
+# players (a list), periods (a list): the records of those players and periods (a batch's).
+RECORDS_OF_PLAYERS = select(QuestRecord).where(
+    QuestRecord.player_id.in_(bindparam("players", expanding=True)),
+    QuestRecord.period.in_(bindparam("periods", expanding=True)))
+
+# The same, read afresh under the records' row locks (a verification batch's players).
+RECORDS_OF_PLAYERS_LOCKED = (RECORDS_OF_PLAYERS.with_for_update()
+                             .execution_options(populate_existing=True))
+
+# players (a list): (player, quest id, last completed at, last block) per quest completed.
+COMPLETED_OF_PLAYERS = (select(QuestCompletion.player_id, QuestCompletion.quest_id,
+                               func.max(QuestCompletion.completed_at), func.max(QuestCompletion.block_number))
+                        .where(QuestCompletion.player_id.in_(bindparam("players", expanding=True)))
+                        .group_by(QuestCompletion.player_id, QuestCompletion.quest_id))

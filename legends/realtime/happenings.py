@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from legends.realtime import events
 from legends.realtime.store import PUBLIC
 from nft.store import RewardBatch, RewardGrant
+from quests.batch import journeys_of
 from quests.catalog_store import catalog_of
 from quests.definitions import Quest
 from quests.journey import Journey
@@ -45,16 +46,31 @@ def _brief(value: Any) -> Any:
     return value
 
 
-def unlocked_by(session: Session, completion: Completion, now: datetime) -> list[str]:
-    """quest.available for each quest this completion opened; returns their ids."""
+def journeys_for(session: Session, completions: Sequence[Completion], now: datetime) -> dict[int, Journey]:
+    """The journeys of a batch's players who may have opened quests, read together (two
+    statements for all of them); none for a single completion (its own reads are as cheap)."""
+    catalog = catalog_of(session)
+    opening = [c for c in completions if any(c.quest_id in q.prerequisites for q in catalog)]
+    if len({c.player_id for c in opening}) < 2:
+        return {}
+    players = session.scalars(_PLAYERS, {"ids": sorted({c.player_id for c in opening})}).all()
+    return journeys_of(session, catalog, players, now)
+
+
+def unlocked_by(session: Session, completion: Completion, now: datetime,
+                journey: Journey | None = None) -> list[str]:
+    """quest.available for each quest this completion opened; returns their ids (``journey``:
+    the player's, read with the batch's)."""
     catalog = catalog_of(session)
     waiting = [q for q in catalog if completion.quest_id in q.prerequisites]
     if not waiting:
         return []
-    player = session.get(Player, completion.player_id)
-    if player is None:
-        return []
-    journey = Journey(session, catalog, player, now)
+    if journey is None or journey.now != now:
+        player = session.get(Player, completion.player_id)
+        if player is None:
+            return []
+        journey = Journey(session, catalog, player, now)
+    player = journey.player
     opened = []
     for quest in waiting:
         _, progress = journey.current(quest)
@@ -66,33 +82,63 @@ def unlocked_by(session: Session, completion: Completion, now: datetime) -> list
     return opened
 
 
-def ranks_moved(session: Session, completion: Completion, mirror: Any = None) -> None:
-    """leaderboard.changed: to the player when their all-time rank moved, to everybody when
-    the top ten changed (the player entered it or moved within it). With the Redis
-    ``mirror`` both ranks are two ``ZCOUNT``s (O(log N)); from SQL the rank is one index
-    range count of the players ahead (its cost grows with them) and the rank before only
-    counts the players passed."""
-    deltas = {str(board): (board, delta) for board, delta in score_deltas(completion.rewards).items()
-              if delta}
+def ranks_moved(session: Session, completions: Sequence[Completion], mirror: Any = None) -> None:
+    """leaderboard.changed for a batch of completions (one, or a verification batch's):
+    to each player whose all-time rank moved, and to everybody once per board when the top
+    ten changed (a player entered it or moved within it). Set-based: one read of the
+    players' scores, and from SQL one statement per board counting the players ahead of
+    every score in question (each count an index range; its cost grows with the players
+    ahead); with the Redis ``mirror`` a player's ranks are two ``ZCOUNT``s (O(log N))."""
+    deltas: dict[str, dict[int, int]] = {}  # board -> player id -> what the batch added
+    addresses: dict[int, str] = {}
+    for completion in completions:
+        addresses[completion.player_id] = completion.player
+        for board, delta in score_deltas(completion.rewards).items():
+            if delta:
+                mine = deltas.setdefault(str(board), {})
+                mine[completion.player_id] = mine.get(completion.player_id, 0) + delta
     if not deltas:
         return
-    scores = {name: score for name, score in session.execute(
-        _SCORES, {"boards": sorted(deltas), "player": completion.player_id})}
-    for name, (board, delta) in deltas.items():
-        score = scores.get(name)
-        if not score or score <= 0:
+    scores = {(name, player): score for name, player, score in session.execute(
+        _SCORES, {"boards": sorted(deltas), "players": sorted(addresses)})}
+    for name, added in deltas.items():
+        board = Board(name)
+        moved = {player: (score, score - added[player]) for player in sorted(added)
+                 if (score := scores.get((name, player)) or 0) > 0}
+        if not moved:
             continue
-        ranks = _redis_ranks(session, mirror, board, score, score - delta) if mirror else None
-        rank, before = ranks or _sql_ranks(session, board, completion.player_id, score, score - delta)
-        if before != rank:
-            events.for_player(session, completion.player, events.LEADERBOARD_CHANGED, {
-                "board": str(board), "period": ALL_TIME, "rank": rank,
-                "previous_rank": before, "score": score})
-        if rank <= TOP:
+        ahead: dict[int, int] | None = None  # from SQL, read once for the board
+        top_changed = False
+        for player, (score, old) in moved.items():
+            ranks = _redis_ranks(session, mirror, board, score, old) if mirror else None
+            if ranks is None:
+                if ahead is None:
+                    ahead = _ahead_of(session, name, {v for pair in moved.values() for v in pair if v > 0})
+                ranks = ahead[score] + 1, (ahead[old] if old > 0 else None)
+            rank, before = ranks
+            if before != rank:
+                events.for_player(session, addresses[player], events.LEADERBOARD_CHANGED, {
+                    "board": name, "period": ALL_TIME, "rank": rank, "previous_rank": before,
+                    "score": score})
+            top_changed = top_changed or rank <= TOP
+        if top_changed:
             top = SqlLeaderboard().top(session, board, ALL_TIME, TOP)
             events.record(session, PUBLIC, events.LEADERBOARD_CHANGED, {
-                "board": str(board), "period": ALL_TIME,
+                "board": name, "period": ALL_TIME,
                 "top": [{"rank": e.rank, "address": e.address, "score": e.score} for e in top]})
+
+
+def _ahead_of(session: Session, board: str, scores: set[int]) -> dict[int, int]:
+    """For each score, how many all-time entries of ``board`` are above it, in ONE statement
+    (one index range count per distinct score). A player's rank is 1 + the entries above
+    their score; the rank they had before is the count above their old score (they are
+    among those now)."""
+    wanted = sorted(scores)
+    counts = [select(func.count()).select_from(LeaderboardScore).where(
+        LeaderboardScore.board == board, LeaderboardScore.period == ALL_TIME,
+        LeaderboardScore.score > value).scalar_subquery() for value in wanted]
+    row = session.execute(select(*counts)).one()
+    return {value: int(count or 0) for value, count in zip(wanted, row)}
 
 
 def _redis_ranks(session: Session, mirror: Any, board: Board, score: int,
@@ -109,28 +155,13 @@ def _redis_ranks(session: Session, mirror: Any, board: Board, score: int,
     return int(ahead) + 1, (int(ahead_before) + 1 if old > 0 else None)
 
 
-def _sql_ranks(session: Session, board: Board, player_id: int, score: int,
-               old: int) -> tuple[int, int | None]:
-    rank = (session.scalar(_AHEAD, {"board": str(board), "score": score}) or 0) + 1
-    if old <= 0:
-        return rank, None
-    passed = session.scalar(_PASSED, {"board": str(board), "player": player_id, "old": old,
-                                      "score": score}) or 0
-    return rank, rank + int(passed)
-
-
-# Built once (see quests.queries): the all-time scores of a player, the players ahead of a
-# score, the players a score passed.
-_SCORES = select(LeaderboardScore.board, LeaderboardScore.score).where(
+# Built once (see quests.queries): some players by id; the all-time scores of some players
+# on some boards.
+_PLAYERS = select(Player).where(Player.id.in_(bindparam("ids", expanding=True)))
+_SCORES = select(LeaderboardScore.board, LeaderboardScore.player_id, LeaderboardScore.score).where(
     LeaderboardScore.board.in_(bindparam("boards", expanding=True)),
-    LeaderboardScore.period == ALL_TIME, LeaderboardScore.player_id == bindparam("player"))
-_AHEAD = select(func.count()).select_from(LeaderboardScore).where(
-    LeaderboardScore.board == bindparam("board"), LeaderboardScore.period == ALL_TIME,
-    LeaderboardScore.score > bindparam("score"))
-_PASSED = select(func.count()).select_from(LeaderboardScore).where(
-    LeaderboardScore.board == bindparam("board"), LeaderboardScore.period == ALL_TIME,
-    LeaderboardScore.player_id != bindparam("player"), LeaderboardScore.score > bindparam("old"),
-    LeaderboardScore.score <= bindparam("score"))
+    LeaderboardScore.period == ALL_TIME,
+    LeaderboardScore.player_id.in_(bindparam("players", expanding=True)))
 
 
 def minted(session: Session, batch_rows: Sequence[int]) -> int:

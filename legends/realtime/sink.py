@@ -15,10 +15,16 @@ if TYPE_CHECKING:
 
 
 class LiveSink(LegendsSink):
-    def completed(self, session: Session, completion: Completion) -> None:
-        super().completed(session, completion)
-        happenings.unlocked_by(session, completion, completion.completed_at)
-        happenings.ranks_moved(session, completion, self.mirror)
+    def settle(self, session: Session, completions: list[Completion]) -> None:
+        """After the ledger and ``quest.completed``: the quests each completion opened, and
+        the ranks of all of them read together (one completion, or a batch's)."""
+        super().settle(session, completions)
+        journeys = happenings.journeys_for(session, completions, completions[0].completed_at) \
+            if completions else {}
+        for completion in completions:
+            happenings.unlocked_by(session, completion, completion.completed_at,
+                                   journeys.get(completion.player_id))
+        happenings.ranks_moved(session, completions, self.mirror)
 
     def progressed(self, session: Session, player: Any, quest: Any, progress: Any) -> None:
         happenings.progressed(session, player, quest, progress)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, String, delete, event, func, select, update
+from sqlalchemy import JSON, BigInteger, Index, String, case, delete, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -151,18 +151,24 @@ def _held(session: Session) -> dict[str, dict[str, Any]]:
 
 
 def settle(session: Session) -> None:
-    """Write the events appended in this transaction and their streams' counters."""
+    """Write the events appended in this transaction and their streams' counters: one
+    ``UPDATE`` for every stream's counter (their row locks are held since their first
+    event) and one ``INSERT`` (executemany) for all the events, however many streams."""
     found = session.info.get(HELD)
     if found is None or found[0] is not session.get_transaction():
         return
-    for stream, entry in found[1].items():
-        if entry["last"] != entry["written"]:
-            session.execute(update(RealtimeStream).where(RealtimeStream.stream == stream)
-                            .values(last_offset=entry["last"])
-                            .execution_options(synchronize_session=False))
-            entry["written"] = entry["last"]
-        if entry["rows"]:
-            session.execute(_INSERT_EVENT, entry["rows"])  # one executemany
+    entries = found[1]
+    moved = {stream: entry["last"] for stream, entry in entries.items() if entry["last"] != entry["written"]}
+    if moved:
+        session.execute(update(RealtimeStream).where(RealtimeStream.stream.in_(sorted(moved)))
+                        .values(last_offset=case(moved, value=RealtimeStream.stream))
+                        .execution_options(synchronize_session=False))
+        for stream, last in moved.items():
+            entries[stream]["written"] = last
+    rows = [row for entry in entries.values() for row in entry["rows"]]
+    if rows:
+        session.execute(_INSERT_EVENT, rows)  # one executemany
+        for entry in entries.values():
             entry["rows"] = []
 
 

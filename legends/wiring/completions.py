@@ -10,6 +10,8 @@ rewarded when the ledger has confirmed every grant it recorded for the completio
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -32,22 +34,57 @@ from quests.store import QuestRecord
 log = logging.getLogger(__name__)
 
 
+HELD = "legends.completions.batch"  # session.info: the completions of the open batch
+
+
 class LegendsSink:
-    """Records rewards and tells the player, inside the caller's transaction."""
+    """Records rewards and tells the player, inside the caller's transaction. Inside
+    :meth:`batch` (a verification batch) completions are held and settled together at its
+    end: their grants in one ledger write, the XP in one statement per distinct amount."""
 
     def __init__(self, mirror: RedisLeaderboard | None = None) -> None:
         self.mirror = mirror
 
     def completed(self, session: Session, completion: Completion) -> None:
-        records = record_grants(session, admitted_grants(session, completion, grants_of(completion)))
-        if self.mirror is not None:
-            self.mirror.mirror(session, completion.player_id, completion.completed_at)
-        queue_event(session, completion.player, "quest.completed", {
-            "quest_id": completion.quest_id, "period": completion.period,
-            "tx_hash": completion.tx_hash, "block_number": completion.block_number,
-            "grants": [{"kind": str(r.kind), "token_id": r.token_id, "amount": str(r.amount),
-                        "state": str(r.state)} for r in records],
-        })
+        held = session.info.get(HELD)
+        if held is None:
+            self.settle(session, [completion])
+        else:
+            held.append(completion)
+
+    @contextmanager
+    def batch(self, session: Session) -> Iterator[None]:
+        """Hold the completions made inside the block and settle them at its end, in the
+        same transaction (nothing is settled if the block raises)."""
+        held: list[Completion] = []
+        outer = session.info.get(HELD)
+        session.info[HELD] = held
+        try:
+            yield
+        finally:
+            if outer is None:
+                session.info.pop(HELD, None)
+            else:
+                session.info[HELD] = outer
+        self.settle(session, held)
+
+    def settle(self, session: Session, completions: list[Completion]) -> None:
+        """The grants of ``completions`` (campaign budgets admitting them one by one), one
+        ledger write for all; then, for each, the mirror and ``quest.completed``."""
+        if not completions:
+            return
+        admitted = [admitted_grants(session, c, grants_of(c)) for c in completions]
+        records = {r.key: r for r in record_grants(session, [g for grants in admitted for g in grants])}
+        for completion, grants in zip(completions, admitted):
+            if self.mirror is not None:
+                self.mirror.mirror(session, completion.player_id, completion.completed_at)
+            mine = [records[key] for key in dict.fromkeys(g.key for g in grants)]
+            queue_event(session, completion.player, "quest.completed", {
+                "quest_id": completion.quest_id, "period": completion.period,
+                "tx_hash": completion.tx_hash, "block_number": completion.block_number,
+                "grants": [{"kind": str(r.kind), "token_id": r.token_id, "amount": str(r.amount),
+                            "state": str(r.state)} for r in mine],
+            })
 
     def withdrawn(self, session: Session, completion: Completion) -> None:
         # Grants not yet sent (and XP) are taken back in this transaction; what already

@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -63,9 +64,11 @@ class VerificationLoop:
 
     ``service`` is :mod:`quests.service` (its ``apply_chain_events`` and ``retract_from``);
     ``sink`` the completion sink (None: the one installed in ``quests``), whose ``flush()``,
-    if it has one, runs after each commit; ``upkeep(session, now)`` runs in a transaction of
-    its own every ``upkeep_every`` seconds, off the verification path (the app moves
-    rewarded quests along there); ``on_committed`` hears every step report after its commit
+    if it has one, runs after each commit, and whose ``batch(session)``, if it has one,
+    wraps each batch's events (the app's settles the batch's completions together there);
+    ``upkeep(session, now)`` runs in a transaction of its own every ``upkeep_every``
+    seconds, off the verification path (the app moves rewarded quests along there);
+    ``on_committed`` hears every step report after its commit
     (the benchmark uses it); ``observe(session, events)`` sees every batch's events inside
     its transaction (the app turns crafts into live events there); ``heads`` a
     :class:`chain.heads.HeadWatch` (or None): at the head the loop waits for the next block's
@@ -104,7 +107,10 @@ class VerificationLoop:
             if batch.rewind_to is not None:
                 withdrawn = list(self.service.retract_from(session, batch.rewind_to, now, **extra))
             events: Sequence[ChainEvent] = [chain_event(e) for e in batch.events]
-            completed = list(self.service.apply_chain_events(session, events, now, **extra)) if events else []
+            together = getattr(self.sink, "batch", None)  # the sink's set-based batch, if any
+            with together(session) if together is not None and events else nullcontext():
+                completed = (list(self.service.apply_chain_events(session, events, now, **extra))
+                             if events else [])
             if events and self.observe is not None:
                 self.observe(session, events)
             self.indexer.commit(session, batch)

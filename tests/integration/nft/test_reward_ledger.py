@@ -102,6 +102,29 @@ def test_xp_for_a_player_who_never_signed_in_writes_nothing(sessions):
         assert session.scalars(select(RewardGrant)).all() == []
 
 
+def test_a_batch_of_completions_adds_every_players_xp_once_and_only_to_known_players(sessions):
+    """One ledger write for a verification batch: each player's XP grants summed, players
+    with the same total raised together; one stranger in the batch writes nothing at all."""
+    a, b, c = fresh_address(), fresh_address(), fresh_address()
+    for player in (a, b, c):
+        add_player(sessions, player)
+    batch = [*grants_for_completion(a, "gate-first-steps", "once", {"xp": 40}),
+             *grants_for_completion(a, "gate-id", "once", {"xp": 10}),  # a: 50 in all
+             *grants_for_completion(b, "gate-first-steps", "once", {"xp": 40}),
+             *grants_for_completion(b, "gate-id", "once", {"xp": 10}),  # b: 50, with a
+             *grants_for_completion(c, "gate-first-steps", "once", {"xp": 40})]  # c: 40
+    records = record(sessions, batch)
+    assert [r.created for r in records] == [True] * 5
+    assert [xp_of(sessions, p) for p in (a, b, c)] == [50, 50, 40]
+    assert all(not r.created for r in record(sessions, batch))  # granted again: nothing moves
+    assert [xp_of(sessions, p) for p in (a, b, c)] == [50, 50, 40]
+    stranger = fresh_address()
+    with pytest.raises(outbox.UnknownPlayerError, match="player"):
+        record(sessions, [*grants_for_completion(a, "gate-wallet", "once", {"xp": 5}),
+                          *grants_for_completion(stranger, "gate-wallet", "once", {"xp": 5})])
+    assert xp_of(sessions, a) == 50
+
+
 def test_grants_roll_back_with_the_completion_that_earned_them(sessions):
     player = fresh_address()
     add_player(sessions, player)

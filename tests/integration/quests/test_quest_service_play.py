@@ -224,3 +224,28 @@ def test_loading_the_catalog_again_changes_nothing_and_dropped_quests_are_retire
         catalog = catalog_of(session)
     assert "gate.first-guardian" not in catalog and catalog.get("gate.faucet").rewards.xp == 50
     assert load() == 1  # the guardian quest comes back
+
+
+def test_a_batch_with_an_invitee_and_their_referrer_credits_the_referrer_once(game):
+    """One indexer batch holding the invitee's activating log, the referrer's own log and a
+    stranger's: the batch's players are read together, but the referrer (whose quests the
+    invitee's log changes) is read afresh, so their own log and the credit both count, once."""
+    host, other = game.player(), game.player()
+    game.finish(host, "gate.sahara-id")  # opens "Bring a Friend to the Well"
+    guest = game.player(referred_by=host)
+    game.finish(guest, "gate.faucet")
+    game.accept(guest, "gate.sahara-id")
+    for player in (host, other):
+        game.accept(player, "gate.faucet")
+    block = [game.log("SaharaID", "IdentityMinted", block=400, log_index=0, owner=guest.address,
+                      tokenId=7, profileURI=""),
+             game.log("SaharaToken", "FaucetClaimed", block=400, log_index=1, account=host.address,
+                      amount=1, nextClaimAt=0),
+             game.log("SaharaToken", "FaucetClaimed", block=400, log_index=2, account=other.address,
+                      amount=1, nextClaimAt=0)]
+    done = game.feed(*block)
+    assert sorted((c.player, c.quest_id) for c in done) == sorted([
+        (guest.address, "gate.sahara-id"), (host.address, "gate.caravan-friend"),
+        (host.address, "gate.faucet"), (other.address, "gate.faucet")])
+    assert game.feed(*block) == []  # the same batch again: nothing twice
+    assert game.status(host, "gate.caravan-friend") == "completed"

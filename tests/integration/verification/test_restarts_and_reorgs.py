@@ -160,7 +160,7 @@ def test_a_transaction_mined_again_on_the_new_branch_still_counts_once(
                             ("completed", player, "gate.faucet")]
 
 
-def test_a_backlog_is_read_in_batches_that_fetch_only_their_own_block_headers(
+def test_a_backlog_is_read_in_batches_that_fetch_and_decode_only_their_own_blocks(
         funded, suite, sign_in, accept, make_loop, settle, verified):
     claimers = funded[:4]
     for player in claimers:
@@ -179,9 +179,19 @@ def test_a_backlog_is_read_in_batches_that_fetch_only_their_own_block_headers(
         return block(number)
 
     loop.indexer.rpc.block = counting
+    decoded: list = []
+    decode = loop.indexer._decoded
+
+    def decoding(logs):  # type: ignore[no-untyped-def]
+        decoded.extend(logs)
+        return decode(logs)
+
+    loop.indexer._decoded = decoding
     report = loop.step()
     assert report is not None and len(report.batch.events) == 2
     head = report.batch.head
     assert [n for n in fetched if n != "latest" and n > report.batch.to_block and n != head] == [], fetched
+    # Nor does it decode the logs of the blocks after its cut (the whole range's, every poll).
+    assert decoded and all(lg.block_number <= report.batch.to_block for lg in decoded), decoded
     settle(loop)
     assert all("gate.faucet" in verified(p) for p in claimers)

@@ -27,6 +27,7 @@ PERSISTENCE = {
     "quests/catalog_store.py": "loads the quest catalog into its tables",
     "quests/journey.py": "quest service: reads and writes progress rows in the caller's session",
     "quests/queries.py": "the quest service's hot-path statements, built once with bound parameters",
+    "quests/batch.py": "quest service: a verification batch's journeys, read together",
     "quests/service.py": "quest service: reads and writes progress rows in the caller's session",
     "quests/reorg.py": "quest service: takes back completions a reorg undid",
     "quests/wayside.py": "quest service: a wallet's logs from before its first sign-in",
