@@ -142,12 +142,24 @@ def advance_cursor(session: Session, chain_id: int, name: str, *, expected: int 
     elif fresh:  # a follower sharing the table (another cursor name) may have stored them
         session.execute(delete(IndexedBlock).where(mine, IndexedBlock.number >= min(fresh))
                         .execution_options(**plain))
-    if fresh:
-        session.execute(insert(IndexedBlock), [{"chain_id": chain_id, "number": n, "hash": h}
-                                               for n, h in fresh.items()])
+    if fresh:  # upserted: a follower sharing the table may store the same block meanwhile
+        session.execute(_upsert_hashes(session), [{"chain_id": chain_id, "number": n, "hash": h}
+                                                  for n, h in fresh.items()])
     if expected is None or block // PRUNE_EVERY != expected // PRUNE_EVERY:  # not urgent
         session.execute(delete(IndexedBlock).where(mine, IndexedBlock.number < block - keep)
                         .execution_options(**plain))
+
+
+def _upsert_hashes(session: Session):  # type: ignore[no-untyped-def]
+    """INSERT .. ON CONFLICT (chain_id, number) DO UPDATE: two followers (the indexer and the
+    mint watch) storing one block's hash at once both succeed, the later hash wins."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    statement = dialect_insert(IndexedBlock)
+    return statement.on_conflict_do_update(index_elements=["chain_id", "number"],
+                                           set_={"hash": statement.excluded.hash})
 
 
 class SqlManifestStore:
