@@ -128,7 +128,7 @@ def caretaker(env: dict[str, str], *args: str) -> subprocess.Popen:
 
 @pytest.mark.devnet
 def test_caretaker_once_refuses_while_the_long_running_caretaker_holds_the_lock(
-        make_app, devnet, deployed, suite):
+        make_app, database, devnet, deployed, suite):
     from chain.store import SqlManifestStore
 
     app = make_app(CHAIN_RPC_URL=devnet.config.url)
@@ -136,6 +136,8 @@ def test_caretaker_once_refuses_while_the_long_running_caretaker_holds_the_lock(
     env = {**os.environ, "INSTANCE_PATH": app.instance_path, "CHAIN_RPC_URL": devnet.config.url,
            "LEGENDS_ENV": "testing", "CARETAKER_TICK_SECONDS": "0.2"}
     env.pop("DATABASE_URL", None)
+    if database is not None:  # the processes share the app's database, as one instance's do
+        env["DATABASE_URL"] = database
     tending = caretaker(env)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(tending.stdout), daemon=True)

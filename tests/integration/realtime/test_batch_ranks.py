@@ -58,8 +58,13 @@ def _feed(game: LiveGame, session: Any, block: list[Any]) -> list[Any]:
     return service.apply_chain_events(session, block, game.now, sink=game.sink)
 
 
-def test_a_batch_reads_ranks_and_opened_quests_together_and_tells_each_player_the_same(make_app, tmp_path):
-    one_by_one = play(make_app(INSTANCE_PATH=str(tmp_path / "one")), together=False)
+def test_a_batch_reads_ranks_and_opened_quests_together_and_tells_each_player_the_same(
+        make_app, tmp_path, database, request):
+    first = make_app(INSTANCE_PATH=str(tmp_path / "one"))
+    one_by_one = play(first, together=False)
+    if database is not None:  # the PostgreSQL tier's one schema: the second game starts empty
+        first.extensions["legends.db"].engine.dispose()
+        request.getfixturevalue("postgres_tier").empty()
     batch = play(make_app(INSTANCE_PATH=str(tmp_path / "batch")), together=True)
 
     ranks, tops, counting, opened = batch
