@@ -23,7 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from legends.realtime.emitter import BACKOFF, redis_options
-from legends.realtime.pgnotify import libpq_url
+from legends.realtime.pgnotify import Listener, libpq_url
 from nft.outbox import GRANTS_RECORDED
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,8 @@ class Wakeup:
         self.event = threading.Event()
         self._client: Any = None
         self._listening = False
-        self.subscribed = False
+        self._subscribed = False  # the Redis subscription's
+        self._pg_listener: Listener | None = None
         self._pg_conn: Any = None
         self._pg_lock = threading.Lock()
         self._pid = os.getpid()
@@ -97,30 +98,16 @@ class Wakeup:
         if self.via is None or self._listening:
             return
         self._listening = True
-        target = self._listen if self.redis_url else self._listen_pg
-        threading.Thread(target=target, name="reward-wakeup", daemon=True).start()
+        if self.redis_url:
+            threading.Thread(target=self._listen, name="reward-wakeup", daemon=True).start()
+        else:  # the schema is the whole payload: this schema's worker alone wakes
+            self._pg_listener = Listener(self.pg_url, PG_CHANNEL, lambda _rest: self.event.set(),
+                                         "reward-wakeup").start()
 
-    def _listen_pg(self) -> None:
-        import psycopg
-
-        failures = 0
-        while True:
-            try:
-                with psycopg.connect(self.pg_url, autocommit=True, connect_timeout=5) as conn:
-                    schema = conn.execute("SELECT current_schema()").fetchone()[0]  # type: ignore[index]
-                    conn.execute(f"LISTEN {PG_CHANNEL}")
-                    self.subscribed, failures = True, 0
-                    while True:  # a timeout now and then: a dead connection is noticed
-                        for note in conn.notifies(timeout=30.0):
-                            if note.payload == schema:
-                                self.event.set()
-                        conn.execute("SELECT 1")
-            except Exception as exc:
-                self.subscribed = False
-                delay = BACKOFF[min(failures, len(BACKOFF) - 1)]
-                failures += 1
-                log.warning("reward wake-up LISTEN lost (%s); again in %.1fs", exc, delay)
-                time.sleep(delay)
+    @property
+    def subscribed(self) -> bool:
+        """Whether the wake-ups of other processes are heard now."""
+        return self._pg_listener.subscribed if self._pg_listener is not None else self._subscribed
 
     def _listen(self) -> None:
         failures = 0
@@ -128,12 +115,12 @@ class Wakeup:
             try:
                 pubsub = self._redis().pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL)
-                self.subscribed, failures = True, 0
+                self._subscribed, failures = True, 0
                 for message in pubsub.listen():
                     if message.get("type") == "message":
                         self.event.set()
             except Exception as exc:
-                self.subscribed = False
+                self._subscribed = False
                 delay = BACKOFF[min(failures, len(BACKOFF) - 1)]
                 failures += 1
                 log.warning("reward wake-up subscription lost (%s); again in %.1fs", exc, delay)
