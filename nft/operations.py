@@ -15,17 +15,27 @@ from nft.batching import OutboxState
 from nft.store import RewardBatch, RewardGrant
 
 
-def troubled(session: Session, limit: int = 200) -> dict[str, list[dict[str, Any]]]:
+def troubled(session: Session, limit: int = 50, failed_after: int | None = None,
+             deferred_after: int | None = None) -> dict[str, Any]:
     """Failed grants (for an admin to retry or cancel) and deferred batches (an error on the
-    way: RPC down, no receipt yet; the worker tries them again at ``next_attempt_at``)."""
-    failed = session.scalars(select(RewardGrant).where(RewardGrant.state == OutboxState.FAILED.value)
-                             .order_by(RewardGrant.id).limit(limit))
-    deferred = session.scalars(
-        select(RewardBatch).where(RewardBatch.state.in_([OutboxState.PENDING.value,
-                                                         OutboxState.SENDING.value]),
-                                  RewardBatch.failures > 0)
-        .order_by(RewardBatch.id).limit(limit))
-    return {"failed": [grant_view(g) for g in failed], "deferred": [batch_view(b) for b in deferred]}
+    way: RPC down, no receipt yet; the worker tries them again at ``next_attempt_at``), a page
+    of each in id order; ``failed_next`` / ``deferred_next`` are the cursors of the next pages
+    (``None`` on the last)."""
+    failed_q = select(RewardGrant).where(RewardGrant.state == OutboxState.FAILED.value)
+    if failed_after is not None:
+        failed_q = failed_q.where(RewardGrant.id > failed_after)
+    failed = list(session.scalars(failed_q.order_by(RewardGrant.id).limit(limit + 1)))
+    deferred_q = select(RewardBatch).where(
+        RewardBatch.state.in_([OutboxState.PENDING.value, OutboxState.SENDING.value]),
+        RewardBatch.failures > 0)
+    if deferred_after is not None:
+        deferred_q = deferred_q.where(RewardBatch.id > deferred_after)
+    deferred = list(session.scalars(deferred_q.order_by(RewardBatch.id).limit(limit + 1)))
+    return {"failed": [grant_view(g) for g in failed[:limit]],
+            "deferred": [batch_view(b) for b in deferred[:limit]],
+            "failed_next": failed[limit - 1].id if len(failed) > limit else None,
+            "deferred_next": deferred[limit - 1].id if len(deferred) > limit else None,
+            "limit": limit}
 
 
 def grant_view(row: RewardGrant) -> dict[str, Any]:

@@ -4,7 +4,8 @@ cancel; audited) and what the scheduler has planned and done."""
 from __future__ import annotations
 
 from legends.admin.guard import admin_only
-from legends.admin.models import CancelBody, Cancelled, KeysBody, Retried, RewardTrouble, SchedulerStatus
+from legends.admin.models import (CancelBody, Cancelled, KeysBody, Retried, RewardsQuery, RewardTrouble,
+                                  SchedulerStatus)
 from legends.admin.views import admin_api, admin_operation, admin_transaction, audited
 from legends.api.contract import reply
 from legends.api.errors import ApiError
@@ -13,12 +14,13 @@ from legends.wiring.game import now
 from nft import operations
 
 
-@admin_operation(admin_api.get, "/rewards", {200: RewardTrouble})
+@admin_operation(admin_api.get, "/rewards", {200: RewardTrouble}, 400)
 @admin_only
-def rewards_troubled():  # type: ignore[no-untyped-def]
-    """Failed grants and deferred batches of the outbox"""
+def rewards_troubled(query: RewardsQuery):  # type: ignore[no-untyped-def]
+    """Failed grants and deferred batches of the outbox, a page of each (keyset cursors)"""
     with admin_transaction() as db:
-        return reply(RewardTrouble, operations.troubled(db))
+        return reply(RewardTrouble, operations.troubled(db, query.limit, query.failed_after,
+                                                         query.deferred_after))
 
 
 @admin_operation(admin_api.post, "/rewards/retry", {200: Retried}, 400)

@@ -167,9 +167,20 @@ class Simulation(Reply):
     total: dict[str, int]
 
 
+class RewardsQuery(BaseModel):
+    limit: int = Field(50, ge=1, le=200, description="How many of each list per page")
+    failed_after: int | None = Field(None, ge=0, le=2**63 - 1,
+                                     description="Cursor: the failed_next of the page before")
+    deferred_after: int | None = Field(None, ge=0, le=2**63 - 1,
+                                       description="Cursor: the deferred_next of the page before")
+
+
 class RewardTrouble(Reply):
     failed: list[dict[str, Any]]
     deferred: list[dict[str, Any]]
+    failed_next: int | None = Field(description="Cursor of the next page of failed grants")
+    deferred_next: int | None = Field(description="Cursor of the next page of deferred batches")
+    limit: int
 
 
 class Retried(Reply):

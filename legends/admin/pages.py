@@ -84,8 +84,12 @@ def admins():  # type: ignore[no-untyped-def]
 def rewards():  # type: ignore[no-untyped-def]
     from nft.operations import troubled
 
+    limit = _number("limit", 50, 1, 200)
+    failed_after, deferred_after = (request.args.get(k, "") for k in ("failed_after", "deferred_after"))
     with admin_transaction() as db:
-        return page("rewards.html", **troubled(db))
+        return page("rewards.html", **troubled(
+            db, limit, int(failed_after) if failed_after.isdigit() else None,
+            int(deferred_after) if deferred_after.isdigit() else None))
 
 
 @admin_pages.get("/tools")
