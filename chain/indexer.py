@@ -22,7 +22,7 @@ from chain import artifacts
 from chain.abi import ContractAbi
 from chain.deploy import Manifest
 from chain.port import Block, ChainPort, Log
-from chain.store import advance_cursor, load_cursor, recent_hashes
+from chain.store import CursorState, advance_cursor, load_cursor, recent_hashes
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -153,10 +153,16 @@ class Indexer:
                    abis={e.name: artifacts.load(e.name).abi for e in entries}, **options)
 
     # -- reading --------------------------------------------------------------------------
-    def poll(self) -> IndexerBatch:
-        """Plan the next batch (reads the cursor, the chain and the logs; writes nothing)."""
-        with self.sessions() as session:
-            cursor = load_cursor(session, self.chain_id, self.name)
+    def poll(self, after: IndexerBatch | None = None) -> IndexerBatch:
+        """Plan the next batch (reads the cursor, the chain and the logs; writes nothing).
+        ``after``: plan the batch that follows this one as if it were committed (the cursor
+        at its last block), so the next batch can be read while this one is applied; its
+        commit then expects the cursor where ``after`` leaves it."""
+        if after is not None and after.to_hash and after.to_block >= after.from_block:
+            cursor: CursorState | None = CursorState(after.to_block, after.to_hash)
+        else:
+            with self.sessions() as session:
+                cursor = load_cursor(session, self.chain_id, self.name)
         latest = self._header("latest")
         head = latest.number
         headers: dict[int, Block] = {head: latest}
