@@ -136,6 +136,10 @@ class Indexer:
         self.start_block = start_block
         self.confirmations = confirmations
         self.max_range = max_range
+        # Blocks to ask for next: after a batch was cut at its event limit, about twice the
+        # blocks it kept (a backlog's next logs query fetches ~2 batches' logs, not the
+        # whole range's on every poll); back to ``max_range`` once a batch is not cut.
+        self.span = max_range
         self.max_events = max_events
         self.keep = max(keep, confirmations + 1)
         self.addresses = sorted(contracts.values())
@@ -172,7 +176,7 @@ class Indexer:
         cursor_block = cursor.block if cursor else None
         resume = cursor_block if rewind_to is None else rewind_to - 1
         first, last = plan_range(resume if cursor else None, self.start_block, head,
-                                 self.confirmations, self.max_range)
+                                 self.confirmations, min(self.span, self.max_range))
         if last < first:
             # Even with nothing to read, a rewind moves the cursor back to below the fork.
             to_hash = self._hash(resume, headers) if rewind_to is not None and resume >= 0 else ""
@@ -190,6 +194,11 @@ class Indexer:
         raw_cut = last_block_within([item.block_number for item in logs], self.max_events)
         if raw_cut is not None:
             logs, last = [lg for lg in logs if lg.block_number <= raw_cut], raw_cut
+        if raw_cut is not None:
+            self.span = 2 * (raw_cut - first + 1)
+        else:  # not cut: widen again (to max_range once the range reached the head)
+            self.span = self.max_range if last >= head - self.confirmations \
+                else min(self.max_range, 2 * (last - first + 1))
         found = self._decoded(logs)
         # Cut the batch before reading block headers: a backlog fetches only its batch's.
         cut = last_block_within([item.block_number for item, _, _ in found], self.max_events)
