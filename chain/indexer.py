@@ -14,13 +14,15 @@ it; the batch then re-reads the chain from there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chain import artifacts
 from chain.abi import ContractAbi
 from chain.deploy import Manifest
+from chain.planning import first_orphaned, keep_hashes_of, last_block_within, plan_range
+from chain.planning import same as _same
 from chain.port import Block, ChainPort, Log
 from chain.store import CursorState, advance_cursor, load_cursor, recent_hashes
 
@@ -67,54 +69,6 @@ class IndexerBatch:
     def empty(self) -> bool:
         """Nothing to deliver and nothing to move (the cursor is at the confirmed head)."""
         return self.rewind_to is None and self.to_block < self.from_block
-
-
-# -- pure planning ---------------------------------------------------------------------------
-def plan_range(cursor: int | None, start: int, head: int, confirmations: int,
-               max_range: int) -> tuple[int, int]:
-    """Blocks to read next: after the cursor (or from ``start``), at most ``max_range`` of
-    them, never past the head minus the confirmation depth. Empty when ``to < from``."""
-    first = start if cursor is None else cursor + 1
-    last = min(head - confirmations, first + max_range - 1)
-    return first, last
-
-
-def first_orphaned(stored: Sequence[tuple[int, str]], canonical: Mapping[int, str | None]) -> int | None:
-    """The first block to re-read after a reorg, or None when the newest stored hash holds.
-
-    ``stored`` holds (number, hash) pairs the indexer processed; ``canonical`` the chain's
-    hash at those numbers now (None or missing: past the head, or not fetched). The fork is
-    just above the highest stored block that still matches; when none matches, everything
-    stored is suspect and the lowest stored block is re-read.
-    """
-    if not stored:
-        return None
-    ordered = sorted(stored, reverse=True)
-    for number, stored_hash in ordered:
-        if _same(canonical.get(number), stored_hash):
-            return None if number == ordered[0][0] else number + 1
-    return ordered[-1][0]
-
-
-def _same(a: str | None, b: str) -> bool:
-    return a is not None and a.lower() == b.lower()
-
-
-def last_block_within(event_blocks: Sequence[int], max_events: int) -> int | None:
-    """Where to end a batch so it holds at most ``max_events`` events (ascending block numbers
-    of the events read), or None when they all fit. Blocks are never split: a first block
-    with more events than that goes whole. Short batches keep the database write lock short."""
-    if len(event_blocks) <= max_events:
-        return None
-    return max(event_blocks[max_events] - 1, event_blocks[0])
-
-
-def keep_hashes_of(first: int, last: int, head: int, keep: int, event_blocks: Iterable[int]) -> set[int]:
-    """Blocks of ``first..last`` whose hash is worth storing: every block within ``keep`` of
-    the head (where reorgs happen, so the fork point is exact), blocks with events, and the
-    last one (the cursor). Deep catch-up ranges thus cost no extra header fetches."""
-    near_tip = range(max(first, head - keep + 1), last + 1)
-    return {*near_tip, *(b for b in event_blocks if first <= b <= last), last}
 
 
 # -- the indexer -------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.util import find_tables
 
 from quests.orm import utcnow
-from quests.store import LeaderboardScore, QuestEvidence, QuestInbox, json_ready
+from quests.store import LeaderboardScore, QuestEvidence, QuestInbox, json_ready, keep_in_inbox
 
 HELD = "quests.batch_writes"
 Key = tuple[int, str, str, str, int]  # player id, quest, period, tx hash, log index
@@ -165,3 +165,42 @@ def held_writes(session: Session, players: Iterable[int], txs: Iterable[str]) ->
     finally:
         session.info.pop(HELD, None)
     writes.write()
+
+
+# -- what a journey calls: the batch's way when one is open, row by row otherwise ----------
+def keep(session: Session, player_id: int, event: Any) -> bool:
+    """Keep a log in the player's inbox (False: kept already); in a batch, held (True)."""
+    writes = held(session)
+    if writes is None:
+        return keep_in_inbox(session, player_id, event)
+    writes.keep(player_id, event)
+    return True
+
+
+def write_inbox(session: Session) -> None:
+    writes = held(session)
+    if writes is not None:
+        writes.write_inbox()
+
+
+def seen(session: Session, key: Key) -> bool | None:
+    writes = held(session)
+    return writes.seen(key) if writes is not None else None
+
+
+def add(session: Session, model: Any, values: dict[str, Any]) -> None:
+    """A row of ``model`` (nobody reads its id): held by a batch, else added to the session."""
+    writes = held(session)
+    if writes is None:
+        session.add(model(**values))
+    else:
+        writes.hold(model.__table__, values)
+
+
+def add_evidence(session: Session, values: dict[str, Any]) -> None:
+    """A counted log's evidence row; a batch also remembers it was counted."""
+    add(session, QuestEvidence, values)
+    writes = held(session)
+    if writes is not None:
+        writes.counting((values["player_id"], values["quest_id"], values["period"],
+                         values["tx_hash"], values["log_index"]))

@@ -12,8 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quests import queries
-from quests.batch_writes import held
+from quests import batch_writes, queries
 from quests.campaign_store import calendar_of
 from quests.campaigns import Calendar
 from quests.definitions import Catalog, Quest, Recurrence
@@ -26,8 +25,8 @@ from quests.orm import Player
 from quests.ports import Completion, CompletionSink
 from quests.progress import QuestProgress, Standing, Status, period_key, standing
 from quests.referrals import is_activated
-from quests.rows import completion_of, evidence_row, evidence_values
-from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord, keep_in_inbox
+from quests.rows import completion_of, evidence_values
+from quests.store import QuestCompletion, QuestInbox, QuestRecord
 from quests.world import region
 
 _sink: CompletionSink | None = None
@@ -139,7 +138,7 @@ class Journey:
             if self._records is not None:
                 self._records[(quest.id, progress.period)] = row
         row.store(progress)
-        if held(self.session) is None:  # a batch flushes its steps together at its end
+        if batch_writes.held(self.session) is None:  # a batch flushes its steps at its end
             self.session.flush()
         # A sink may want every step, not just completions (live progress for the player).
         progressed = getattr(self.sink or _sink, "progressed", None)
@@ -164,17 +163,11 @@ class Journey:
         """Keep a log of this player in their inbox, whatever their quests' state (a quest
         that opens later reads it back). False when it was already kept; in a batch, held
         and written with the batch's (True)."""
-        writes = held(self.session)
-        if writes is None:
-            return keep_in_inbox(self.session, self.player.id, event)
-        writes.keep(self.player.id, event)
-        return True
+        return batch_writes.keep(self.session, self.player.id, event)
 
     def kept(self, pairs: frozenset[tuple[str, str]], from_block: int) -> list[ChainEvent]:
         """The player's kept logs of these (contract, event) pairs from ``from_block`` on."""
-        writes = held(self.session)
-        if writes is not None:
-            writes.write_inbox()  # the batch's held logs are read back too
+        batch_writes.write_inbox(self.session)  # a batch's held logs are read back too
         rows = self.session.scalars(select(QuestInbox).where(
             QuestInbox.player_id == self.player.id, QuestInbox.block_number >= from_block)
             .order_by(QuestInbox.block_number, QuestInbox.log_index))
@@ -199,14 +192,8 @@ class Journey:
         step = advance(quest, progress, event, self.wallet, self.now)
         if step.progress == progress:
             return []
-        writes = held(self.session)
-        if writes is None:
-            self.session.add(evidence_row(self.player.id, quest, step.progress.period, event))
-        else:  # a batch inserts its evidence in one statement and remembers it was counted
-            writes.hold(QuestEvidence.__table__, evidence_values(self.player.id, quest,
-                                                                 step.progress.period, event))
-            writes.counting((self.player.id, quest.id, step.progress.period, event.tx_hash,
-                             event.log_index))
+        batch_writes.add_evidence(self.session, evidence_values(self.player.id, quest,
+                                                                step.progress.period, event))
         row = self.save(quest, row, step.progress)
         return self.complete(quest, row, step.progress, event) if step.completed else []
 
@@ -223,9 +210,8 @@ class Journey:
         return done
 
     def _seen(self, quest: Quest, period: str, event: ChainEvent) -> bool:
-        writes = held(self.session)
-        known = writes.seen((self.player.id, quest.id, period, event.tx_hash, event.log_index)) \
-            if writes is not None else None
+        known = batch_writes.seen(self.session, (self.player.id, quest.id, period, event.tx_hash,
+                                                 event.log_index))
         if known is not None:  # answered by the batch's one read of its evidence
             return known
         return self.session.scalar(queries.EVIDENCE_SEEN, {
@@ -241,11 +227,7 @@ class Journey:
             block_number=event.block_number if event else None,
             log_index=event.log_index if event else None,
             rule_version=quest.rule_version, evidence=[dict(e) for e in progress.evidence])
-        writes = held(self.session)
-        if writes is None:
-            self.session.add(QuestCompletion(**values))
-        else:  # one INSERT for the batch's completions (a read of them writes them first)
-            writes.hold(QuestCompletion.__table__, values)
+        batch_writes.add(self.session, QuestCompletion, values)  # a batch's: one INSERT
         add_scores(self.session, self.player.id, score_deltas(quest.rewards), self.now)
         self.completed[quest.id] = self.now
         if event is not None:

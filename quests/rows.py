@@ -1,5 +1,6 @@
-"""The rows a journey writes for a completion and a counted log, as values (a
-verification batch inserts them together, ``quests.batch_writes``) or ORM objects."""
+"""What a journey makes of a completion and a counted log: the completion the sink hears,
+and the evidence row's values (a verification batch inserts them together,
+``quests.batch_writes``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from quests.evidence import ChainEvent
 from quests.orm import Player, utcnow
 from quests.ports import Completion
 from quests.progress import QuestProgress
-from quests.store import QuestEvidence, json_ready
+from quests.store import json_ready
 
 
 def completion_of(player: Player, quest: Quest, period: str, at: datetime, progress: QuestProgress,
@@ -20,10 +21,6 @@ def completion_of(player: Player, quest: Quest, period: str, at: datetime, progr
         completed_at=at, rule_version=quest.rule_version, rewards=quest.rewards,
         tx_hash=event.tx_hash if event else None, block_number=event.block_number if event else None,
         log_index=event.log_index if event else None, evidence=tuple(progress.evidence))
-
-
-def evidence_row(player_id: int, quest: Quest, period: str, event: ChainEvent) -> QuestEvidence:
-    return QuestEvidence(**evidence_values(player_id, quest, period, event))
 
 
 def evidence_values(player_id: int, quest: Quest, period: str, event: ChainEvent) -> dict[str, object]:
