@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quests import queries
+from quests import batch_writes, queries
 from quests.campaign_store import calendar_of
 from quests.campaigns import Calendar
 from quests.definitions import Catalog, Quest, Recurrence
@@ -25,7 +25,8 @@ from quests.orm import Player
 from quests.ports import Completion, CompletionSink
 from quests.progress import QuestProgress, Standing, Status, period_key, standing
 from quests.referrals import is_activated
-from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord, json_ready, keep_in_inbox
+from quests.rows import completion_of, evidence_values
+from quests.store import QuestCompletion, QuestInbox, QuestRecord
 from quests.world import region
 
 _sink: CompletionSink | None = None
@@ -137,7 +138,8 @@ class Journey:
             if self._records is not None:
                 self._records[(quest.id, progress.period)] = row
         row.store(progress)
-        self.session.flush()
+        if batch_writes.held(self.session) is None:  # a batch flushes its steps at its end
+            self.session.flush()
         # A sink may want every step, not just completions (live progress for the player).
         progressed = getattr(self.sink or _sink, "progressed", None)
         if progressed is not None:
@@ -159,11 +161,13 @@ class Journey:
 
     def keep(self, event: ChainEvent) -> bool:
         """Keep a log of this player in their inbox, whatever their quests' state (a quest
-        that opens later reads it back). False when it was already kept."""
-        return keep_in_inbox(self.session, self.player.id, event)
+        that opens later reads it back). False when it was already kept; in a batch, held
+        and written with the batch's (True)."""
+        return batch_writes.keep(self.session, self.player.id, event)
 
     def kept(self, pairs: frozenset[tuple[str, str]], from_block: int) -> list[ChainEvent]:
         """The player's kept logs of these (contract, event) pairs from ``from_block`` on."""
+        batch_writes.write_inbox(self.session)  # a batch's held logs are read back too
         rows = self.session.scalars(select(QuestInbox).where(
             QuestInbox.player_id == self.player.id, QuestInbox.block_number >= from_block)
             .order_by(QuestInbox.block_number, QuestInbox.log_index))
@@ -188,7 +192,8 @@ class Journey:
         step = advance(quest, progress, event, self.wallet, self.now)
         if step.progress == progress:
             return []
-        self.session.add(evidence_row(self.player.id, quest, step.progress.period, event))
+        batch_writes.add_evidence(self.session, evidence_values(self.player.id, quest,
+                                                                step.progress.period, event))
         row = self.save(quest, row, step.progress)
         return self.complete(quest, row, step.progress, event) if step.completed else []
 
@@ -205,6 +210,10 @@ class Journey:
         return done
 
     def _seen(self, quest: Quest, period: str, event: ChainEvent) -> bool:
+        known = batch_writes.seen(self.session, (self.player.id, quest.id, period, event.tx_hash,
+                                                 event.log_index))
+        if known is not None:  # answered by the batch's one read of its evidence
+            return known
         return self.session.scalar(queries.EVIDENCE_SEEN, {
             "player": self.player.id, "quest": quest.id, "period": period, "tx": event.tx_hash,
             "log": event.log_index}) is not None
@@ -212,12 +221,13 @@ class Journey:
     # -- completing -------------------------------------------------------------------------
     def complete(self, quest: Quest, row: QuestRecord, progress: QuestProgress,
                  event: ChainEvent | None) -> list[Completion]:
-        self.session.add(QuestCompletion(
+        values = dict(
             player_id=self.player.id, quest_id=quest.id, period=row.period, completed_at=self.now,
             tx_hash=event.tx_hash if event else None,
             block_number=event.block_number if event else None,
             log_index=event.log_index if event else None,
-            rule_version=quest.rule_version, evidence=[dict(e) for e in progress.evidence]))
+            rule_version=quest.rule_version, evidence=[dict(e) for e in progress.evidence])
+        batch_writes.add(self.session, QuestCompletion, values)  # a batch's: one INSERT
         add_scores(self.session, self.player.id, score_deltas(quest.rewards), self.now)
         self.completed[quest.id] = self.now
         if event is not None:
@@ -276,20 +286,3 @@ def activated_invitees(session: Session, player_id: int, activation_ids: frozens
 
 def _asks_referrals(quest: Quest) -> bool:
     return any(isinstance(o, ReferralObjective) for o in quest.all_objectives())
-
-
-def completion_of(player: Player, quest: Quest, period: str, at: datetime, progress: QuestProgress,
-                  event: ChainEvent | None) -> Completion:
-    return Completion(
-        player_id=player.id, player=player.address, quest_id=quest.id, period=period,
-        completed_at=at, rule_version=quest.rule_version, rewards=quest.rewards,
-        tx_hash=event.tx_hash if event else None, block_number=event.block_number if event else None,
-        log_index=event.log_index if event else None, evidence=tuple(progress.evidence))
-
-
-def evidence_row(player_id: int, quest: Quest, period: str, event: ChainEvent) -> QuestEvidence:
-    return QuestEvidence(
-        player_id=player_id, quest_id=quest.id, period=period, contract=event.contract,
-        event=event.event, tx_hash=event.tx_hash, log_index=event.log_index,
-        block_number=event.block_number, block_time=event.at, args=json_ready(dict(event.args)),
-        rule_version=quest.rule_version)

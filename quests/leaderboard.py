@@ -72,8 +72,19 @@ def add_scores(session: Session, player_id: int, deltas: Mapping[Board, int], at
     ]
     if not rows:
         return
-    # An upsert, so two completions racing for one player's first row both count; built
-    # once per dialect and sent with every row in one executemany.
+    from quests.batch_writes import held
+
+    writes = held(session)
+    if writes is not None:  # a verification batch sums them and upserts once at its end
+        writes.add_scores(rows)
+        return
+    upsert_scores(session, rows)
+
+
+def upsert_scores(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add each row's ``score`` to its (board, period, player) total. An upsert, so two
+    completions racing for one player's first row both count; built once per dialect and
+    sent with every row in one executemany (at most one row per total)."""
     session.execute(_upsert(session.get_bind().dialect.name), rows)
 
 

@@ -16,13 +16,14 @@ from quests.definitions import Quest
 from quests.engine import advance
 from quests.evidence import ChainEvent
 from quests.evidence import Player as Wallet
-from quests.journey import completion_of, installed_sink
+from quests.journey import installed_sink
 from quests.leaderboard import add_scores, score_deltas
 from quests.objectives import CompositeObjective, EventObjective, Objective
 from quests.objectives.composite import parts_progress
 from quests.orm import Player, utcnow
 from quests.ports import Completion, CompletionSink
 from quests.progress import QuestProgress, Status
+from quests.rows import completion_of
 from quests.store import (
     QuestCompletion,
     QuestEvidence,

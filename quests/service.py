@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from quests.batch import journeys_of
+from quests.batch_writes import held_writes
 from quests.catalog_store import catalog_of, load_catalog_into, quest_or_404
 from quests.checkins import check_in, referral_report
 from quests.definitions import Catalog, Quest
@@ -106,15 +107,18 @@ def apply_chain_events(session: Session, events: Sequence[ChainEvent], now: date
     known = {p.address.lower(): p for p in session.scalars(
         select(Player).where(Player.address.in_(wanted)).order_by(Player.id).with_for_update())}
     journeys = _read_together(session, catalog, concerned, known, now, sink)
-    for event, quests, addresses in concerned:
-        for player in sorted((known[a.lower()] for a in addresses if a.lower() in known),
-                             key=lambda p: p.id):
-            journey = journeys.get(player.id) or Journey(session, catalog, player, now, sink)
-            journey.keep(event)
-            for quest in quests:
-                done += journey.offer_event(quest, event)
-        for address in sorted(a for a in addresses if a.lower() not in known):
-            keep_on_wayside(session, address, event)
+    # The batch's inbox, evidence, record, completion and score writes are held and sent
+    # as one statement per table at its end (quests.batch_writes).
+    with held_writes(session, (p.id for p in known.values()), (e.tx_hash for e, _, _ in concerned)):
+        for event, quests, addresses in concerned:
+            for player in sorted((known[a.lower()] for a in addresses if a.lower() in known),
+                                 key=lambda p: p.id):
+                journey = journeys.get(player.id) or Journey(session, catalog, player, now, sink)
+                journey.keep(event)
+                for quest in quests:
+                    done += journey.offer_event(quest, event)
+            for address in sorted(a for a in addresses if a.lower() not in known):
+                keep_on_wayside(session, address, event)
     return done
 
 

@@ -175,6 +175,9 @@ def test_no_statement_of_the_hot_path_scans_a_large_table(game):
     assert any("FROM quest_completion" in st and "player_id IN" in st and "GROUP BY" in st for st in flat)
     assert any(st.startswith("UPDATE player SET xp") and "lower(player.address) IN" in st for st in flat)
     assert any(st.startswith("UPDATE realtime_stream") and "CASE" in st for st in flat)
+    # ... and its held writes: the evidence of the batch in one read, the streams in one.
+    assert any("FROM quest_evidence" in st and "player_id IN" in st and "tx_hash IN" in st for st in flat)
+    assert any("FROM realtime_stream" in st and "stream IN" in st and "FOR UPDATE" in st for st in flat)
     assert offenders(engine, seen) == []
 
 
