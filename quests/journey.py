@@ -22,10 +22,10 @@ from quests.evidence import Player as Wallet
 from quests.leaderboard import add_scores, score_deltas
 from quests.objectives import ReferralObjective
 from quests.orm import Player
-from quests.ports import Completion, CompletionSink
+from quests.ports import Completion, CompletionSink, completion_of
 from quests.progress import QuestProgress, Standing, Status, period_key, standing
 from quests.referrals import is_activated
-from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord, json_ready, keep_in_inbox
+from quests.store import QuestCompletion, QuestInbox, QuestRecord, count_evidence, keep_in_inbox
 from quests.world import region
 
 _sink: CompletionSink | None = None
@@ -43,6 +43,19 @@ def installed_sink() -> CompletionSink:
         raise RuntimeError("no CompletionSink installed: legends.create_app installs one; "
                            "tests pass sink=...")
     return _sink
+
+
+COMPLETING = "quests.journey.completing"  # session.info: the journey whose sink call runs
+
+
+def completing(session: Session, player_id: int, now: datetime) -> Journey | None:
+    """The journey handing its completion to the sink right now, if it is ``player_id``'s at
+    ``now``: its records and completions, this completion included, are the database's as
+    the sink sees it (a sink that settles later, a batch's, gets None)."""
+    journey = session.info.get(COMPLETING)
+    if journey is None or journey.player.id != player_id or journey.now != now:
+        return None
+    return journey  # type: ignore[no-any-return]
 
 
 class Journey:
@@ -181,14 +194,13 @@ class Journey:
         last = self.completed.get(quest.id)
         if last is not None and period_key(quest.recurrence, last) == progress.period:
             return []  # the completion row is the truth, even without a record
-        if row is not None and self._seen(quest, row.period, event):
-            return []
         if not self.calendar.counts(quest.id, event.at):
             return []  # outside every window of the quest's campaigns
         step = advance(quest, progress, event, self.wallet, self.now)
         if step.progress == progress:
             return []
-        self.session.add(evidence_row(self.player.id, quest, step.progress.period, event))
+        if not count_evidence(self.session, self.player.id, quest, step.progress.period, event):
+            return []  # this log was counted for the quest before (nothing written yet)
         row = self.save(quest, row, step.progress)
         return self.complete(quest, row, step.progress, event) if step.completed else []
 
@@ -204,11 +216,6 @@ class Journey:
                 done += self.offer_event(follower, event)
         return done
 
-    def _seen(self, quest: Quest, period: str, event: ChainEvent) -> bool:
-        return self.session.scalar(queries.EVIDENCE_SEEN, {
-            "player": self.player.id, "quest": quest.id, "period": period, "tx": event.tx_hash,
-            "log": event.log_index}) is not None
-
     # -- completing -------------------------------------------------------------------------
     def complete(self, quest: Quest, row: QuestRecord, progress: QuestProgress,
                  event: ChainEvent | None) -> list[Completion]:
@@ -223,7 +230,12 @@ class Journey:
         if event is not None:
             self._blocks[quest.id] = max(self._blocks.get(quest.id, 0), event.block_number)
         completion = completion_of(self.player, quest, row.period, self.now, progress, event)
-        (self.sink or installed_sink()).completed(self.session, completion)
+        outer = self.session.info.get(COMPLETING)
+        self.session.info[COMPLETING] = self  # the sink may read the player's quests through it
+        try:
+            (self.sink or installed_sink()).completed(self.session, completion)
+        finally:
+            self.session.info[COMPLETING] = outer
         done = [completion]
         if quest.id in self.catalog.activation_ids:
             done += self._credit_referrer()
@@ -276,20 +288,3 @@ def activated_invitees(session: Session, player_id: int, activation_ids: frozens
 
 def _asks_referrals(quest: Quest) -> bool:
     return any(isinstance(o, ReferralObjective) for o in quest.all_objectives())
-
-
-def completion_of(player: Player, quest: Quest, period: str, at: datetime, progress: QuestProgress,
-                  event: ChainEvent | None) -> Completion:
-    return Completion(
-        player_id=player.id, player=player.address, quest_id=quest.id, period=period,
-        completed_at=at, rule_version=quest.rule_version, rewards=quest.rewards,
-        tx_hash=event.tx_hash if event else None, block_number=event.block_number if event else None,
-        log_index=event.log_index if event else None, evidence=tuple(progress.evidence))
-
-
-def evidence_row(player_id: int, quest: Quest, period: str, event: ChainEvent) -> QuestEvidence:
-    return QuestEvidence(
-        player_id=player_id, quest_id=quest.id, period=period, contract=event.contract,
-        event=event.event, tx_hash=event.tx_hash, log_index=event.log_index,
-        block_number=event.block_number, block_time=event.at, args=json_ready(dict(event.args)),
-        rule_version=quest.rule_version)
