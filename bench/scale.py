@@ -29,6 +29,7 @@ from bench.scale_world import bench_address, load, private_database
 from legends.auth.players import Deployment, issue_nonce, sign_in
 from legends.auth.session import open_session
 from legends.auth.siwe import SiweMessage
+from legends.realtime.serving import freeze_heap
 from legends.realtime.sink import LiveSink
 from legends.wiring.completions import RewardedSweep
 from legends.wiring.leaderboards import RedisLeaderboard
@@ -100,6 +101,7 @@ def measure(url: str, n: int, load_seconds: float, say: Callable[[str], None]) -
         sink = LiveSink(mirror)
         rows = [{"benchmark": "load (COPY + set-based SQL)", "n": n, "seconds": load_seconds,
                  "note": "players, funnel, ledger, boards"}]
+        freeze_heap()  # as a served process does after start-up (legends.realtime.serving)
         # Enough fresh players for every completion row, warm-ups included (fewer in --tiny).
         fresh = scale_writers.fresh_players(sessions, n, FRESH)
         with sessions() as s:

@@ -71,6 +71,7 @@ class Journey:
         self._blocks: dict[str, int] = {}
         self._records: dict[tuple[str, str], QuestRecord | None] | None = None
         self._prelocked = False
+        self._locked: set[tuple[str, str]] = set()  # records read under their row lock
         self._periods = frozenset(period_key(r, now) for r in Recurrence)
 
     def preload(self, records: dict[tuple[str, str], QuestRecord],
@@ -125,12 +126,16 @@ class Journey:
         return self._records
 
     def record(self, quest: Quest, period: str, *, lock: bool = False) -> QuestRecord | None:
-        """One period's record: ``lock`` reads it afresh under its row lock; otherwise the
-        current periods come from ``records`` (one read for every quest)."""
-        if (not lock or self._prelocked) and period in self._periods:
-            return self.records().get((quest.id, period))
+        """One period's record: ``lock`` reads it afresh under its row lock (once: a locked
+        row stays as this transaction leaves it); otherwise the current periods come from
+        ``records`` (one read for every quest)."""
+        key = (quest.id, period)
+        if (not lock or self._prelocked or key in self._locked) and period in self._periods:
+            return self.records().get(key)
         row = self.session.scalar(queries.RECORD_LOCKED if lock else queries.RECORD,
                                   {"player": self.player.id, "quest": quest.id, "period": period})
+        if lock and row is not None:  # locked until the commit: nobody else changes it now
+            self._locked.add(key)
         if self._records is not None and period in self._periods:
             self._records[(quest.id, period)] = row
         return row

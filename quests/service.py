@@ -103,7 +103,7 @@ def apply_chain_events(session: Session, events: Sequence[ChainEvent], now: date
     # same logs wait for each other here, and never deadlock).
     wanted = sorted(set().union(*(a for _, _, a in concerned)))
     named = set(wanted)
-    known = {p.address.lower(): p for p in session.scalars(lock_players(session), {"addresses": wanted})
+    known = {p.address.lower(): p for p in session.scalars(batch_players(session), {"addresses": wanted})
              if p.address in named}  # the rows read with them are their referrers'
     journeys = _read_together(session, catalog, concerned, known, now, sink)
     for event, quests, addresses in concerned:
@@ -190,16 +190,17 @@ def answer(session: Session, player: Player, quest_id: str, text: str, now: date
     if not any(isinstance(o, AnswerObjective) for o in quest.all_objectives()):
         raise NotApplicable("quest_id", f"{quest.id} asks no question")
     lock_player(session, player)
-    _, progress = Journey(session, catalog, player, now).current(quest, lock=True)
+    journey = Journey(session, catalog, player, now, sink)
+    _, progress = journey.current(quest, lock=True)
     for i, objective in enumerate(quest.objectives):
         opens = retry_at(progress.objective(i)) if isinstance(objective, AnswerObjective) else None
         if opens is not None and now < opens and not progress.is_done:
             wait = max(1, math.ceil((opens - now).total_seconds()))
             raise AnswerTooSoon(quest.id, wait, int(progress.objective(i).get("attempts", 0)))
-    return _act(session, catalog, player, quest, [Answer(text, now)], now, sink)
+    return _act(session, catalog, player, quest, [Answer(text, now)], now, sink, journey)
 
 
-def lock_players(session: Session) -> Any:
+def batch_players(session: Session) -> Any:
     """The statement reading the players of a batch of logs (``addresses``), with their
     referrers (a completion may credit them) on PostgreSQL, locked in id order (the order
     :func:`lock_player` takes), so a page and the indexer never wait on each other in a
@@ -228,15 +229,20 @@ def lock_player(session: Session, player: Player, *, first: bool = False) -> Non
         if first:
             session.execute(update(Player).where(Player.id == player.id).values(id=Player.id))
         return
-    referrer = session.scalar(select(Player.referred_by_id).where(Player.id == player.id))
+    referrer = player.__dict__.get("referred_by_id", ...)  # loaded with the player: it never changes
+    if referrer is ...:
+        referrer = session.scalar(select(Player.referred_by_id).where(Player.id == player.id))
     ids = sorted({player.id} | ({referrer} if referrer is not None else set()))
     session.execute(select(Player.id).where(Player.id.in_(ids)).order_by(Player.id).with_for_update())
 
 
 def _act(session: Session, catalog: Catalog, player: Player, quest: Quest, evidence: list[Any],
-         now: datetime, sink: CompletionSink | None) -> Move:
-    lock_player(session, player)
-    journey = Journey(session, catalog, player, now, sink)
+         now: datetime, sink: CompletionSink | None, journey: Journey | None = None) -> Move:
+    """Feed ``evidence`` to the player's quest (``journey``: the player's, made after their
+    row lock was taken; otherwise the lock is taken here)."""
+    if journey is None:
+        lock_player(session, player)
+        journey = Journey(session, catalog, player, now, sink)
     _, progress = journey.current(quest)
     if progress.is_done:
         raise QuestAlreadyDone(quest.id, progress.period)

@@ -15,11 +15,15 @@ from legends.realtime.happenings import TOP
 from legends.realtime.sink import LiveSink
 from legends.realtime.store import RealtimeEvent, player_stream
 from legends.wiring.catalog import load_quests
+from quests import service
+from quests.campaign_store import calendar_of
 from quests.catalog_store import catalog_of
 from quests.journey import Journey
 from quests.leaderboard import Board, add_scores
+from quests.orm import Player
 from quests.progress import Status
 
+ANSWER_BUDGET = 7  # lock; records, completions, the record locked; its write; its event (was 13)
 BUDGET = 16  # without Redis (two count the players ahead, one per board); was 24 on PostgreSQL
 
 
@@ -57,6 +61,29 @@ def test_one_completion_sends_a_fixed_short_list_of_statements(game):
         event.remove(engine, "before_cursor_execute", count)
     assert [c.quest_id for c in done] == ["gate.faucet"]
     assert len(sent) <= BUDGET, "\n".join(sent)
+
+
+def test_a_riddle_answer_locks_and_reads_the_player_once(game):
+    engine = game.app.extensions["legends.db"].engine
+    player = game.player()
+    game.finish(player, "gate.faucet", "gate.sahara-id")
+    sent: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")):
+            sent.append(statement)
+
+    with game.sessions.begin() as session:
+        me = session.get_one(Player, player.id)
+        catalog_of(session), calendar_of(session)  # read by every transaction, cached
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            move = service.answer(session, me, "gate.soulbound-riddle", "it succeeds", game.now,
+                                  sink=game.sink)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+    assert not move.completed
+    assert len(sent) <= ANSWER_BUDGET, "\n".join(sent)
 
 
 def test_the_quests_a_completion_opens_are_told_as_a_fresh_read_sees_them(game):
