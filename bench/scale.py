@@ -43,7 +43,9 @@ TITLE = "Scale: N players on PostgreSQL"
 SIZES = {"full": 1_000_000, "quick": 100_000, "tiny": 2_000}
 REPS = 100  # timed calls per row, after WARMUP untimed ones
 WARMUP = 3
-FRESH = 2 * 7 * (200 + 20) + 3 * 110  # players the completion rows take
+# Players the completion rows take: both writer modes (warm-ups included), then one row.
+FRESH = (2 * sum(scale_writers.WRITERS) * (scale_writers.PER_WRITER + scale_writers.WARM_TRANSACTIONS
+                                           * scale_writers.BLOCK) + 3 * (WARMUP + REPS))
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 DEPLOYMENT = Deployment("bench.local", "http://bench.local", 31337)
 
