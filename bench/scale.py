@@ -2,7 +2,7 @@
 PostgreSQL (default 1,000,000; ``--quick`` 100,000; ``--tiny`` 2,000 for the test suite).
 
 Loads the synthetic world of :mod:`bench.scale_world` into a private database, measures
-each hot path 100 times after 3 untimed warm-up calls (p50 / p99; the first, cold call in
+each hot path 100 times (30 in --tiny) after 3 untimed warm-up calls (p50 / p99; the first, cold call in
 the note) and drops the database. The completion rows are :mod:`bench.scale_writers`.
 Redis rows use a private key prefix on REDIS_URL (default redis://127.0.0.1:6379/0) and are
 skipped without Redis.
@@ -42,6 +42,8 @@ from quests.orm import Player
 TITLE = "Scale: N players on PostgreSQL"
 SIZES = {"full": 1_000_000, "quick": 100_000, "tiny": 2_000}
 REPS = 100  # timed calls per row, after WARMUP untimed ones
+TINY_REPS = 30  # --tiny only checks that every row runs (the test suite)
+_reps = [REPS]  # this run's
 WARMUP = 3
 # Players the completion rows take: both writer modes (warm-ups included), then one row.
 FRESH = (2 * sum(scale_writers.WRITERS) * (scale_writers.PER_WRITER + scale_writers.WARM_TRANSACTIONS
@@ -56,10 +58,10 @@ class Timings(list[float]):
     cold: float | None = None
 
 
-def timed(fn: Callable[[int], Any], reps: int = REPS, warmup: int = WARMUP) -> Timings:
+def timed(fn: Callable[[int], Any], reps: int | None = None, warmup: int = WARMUP) -> Timings:
     """``fn(0) .. fn(warmup - 1)`` untimed (the first one's time is kept as ``cold``), then
     ``reps`` timed calls ``fn(warmup) ..``: with 100 reps the p99 is not the slowest call."""
-    out = Timings()
+    out, reps = Timings(), reps or _reps[0]
     for i in range(warmup + reps):
         started = time.perf_counter()
         fn(i)
@@ -81,10 +83,14 @@ def row(name: str, seconds: list[float], n: int) -> dict[str, Any]:
 def run(quick: bool = False, *, port: int | None = None, players: int | None = None,
         tiny: bool = False, say: Callable[[str], None] = print) -> list[dict[str, Any]]:
     n = players or SIZES["tiny" if tiny else "quick" if quick else "full"]
-    with private_database(say) as url:
-        world = load(url, n, say)
-        say(f"loaded {n:,} players in {world.load_seconds:.0f}s: {world.counts}")
-        return measure(url, n, world.load_seconds, say)
+    _reps[0] = TINY_REPS if tiny else REPS
+    try:
+        with private_database(say) as url:
+            world = load(url, n, say)
+            say(f"loaded {n:,} players in {world.load_seconds:.0f}s: {world.counts}")
+            return measure(url, n, world.load_seconds, say)
+    finally:
+        _reps[0] = REPS
 
 
 def measure(url: str, n: int, load_seconds: float, say: Callable[[str], None]) -> list[dict[str, Any]]:
@@ -121,7 +127,7 @@ def measure(url: str, n: int, load_seconds: float, say: Callable[[str], None]) -
             del queue[len(queue) - len(taken):]
             return taken
 
-        single = min(REPS, max(1, (len(queue) - WARMUP) // 3))
+        single = min(_reps[0], max(1, (len(queue) - WARMUP) // 3))
         rows.append(row("one completion applied (indexer path, one per transaction)",
                         timed(lambda _i: applier.apply(take(1)), single), n))
         engine = app.extensions["legends.db"].engine
@@ -178,7 +184,7 @@ def measure(url: str, n: int, load_seconds: float, say: Callable[[str], None]) -
 
 
 def _sign_in_once(sessions: Any) -> Callable[[int], None]:
-    accounts = [Account.create() for _ in range(WARMUP + REPS)]
+    accounts = [Account.create() for _ in range(WARMUP + _reps[0])]
 
     def sign(i: int) -> None:
         with sessions.begin() as s:
