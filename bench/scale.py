@@ -2,10 +2,10 @@
 PostgreSQL (default 1,000,000; ``--quick`` 100,000; ``--tiny`` 2,000 for the test suite).
 
 Loads the synthetic world of :mod:`bench.scale_world` into a private database, measures
-each hot path 100 times (30 in --tiny) after 3 untimed warm-up calls (p50 / p99; the first, cold call in
-the note) and drops the database. The completion rows are :mod:`bench.scale_writers`.
-Redis rows use a private key prefix on REDIS_URL (default redis://127.0.0.1:6379/0) and are
-skipped without Redis.
+each hot path 100 times (30 in --tiny) after 3 untimed warm-up calls (p50 / p99; the first,
+cold call in the note) and drops the database. The completion rows are
+:mod:`bench.scale_writers`. Redis rows use a private key prefix on REDIS_URL (default
+redis://127.0.0.1:6379/0) and are skipped without Redis.
 """
 
 from __future__ import annotations
