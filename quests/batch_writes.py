@@ -33,7 +33,9 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.util import find_tables
 
 from quests.orm import utcnow
+from quests.rows import evidence_values
 from quests.store import LeaderboardScore, QuestEvidence, QuestInbox, json_ready, keep_in_inbox
+from quests.store import count_evidence as store_count_evidence
 
 HELD = "quests.batch_writes"
 Key = tuple[int, str, str, str, int]  # player id, quest, period, tx hash, log index
@@ -90,9 +92,13 @@ class HeldWrites:
                 self.session.execute(table.insert(), rows)  # one executemany
 
     def add_scores(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        from quests.leaderboard import written_scores
+
+        written = written_scores(self.session)  # a total written before is stale now
         for row in rows:
             at = (str(row["board"]), str(row["period"]), int(row["player_id"]))
             self.scores[at] = self.scores.get(at, 0) + int(row["score"])
+            written.pop(at, None)
 
     def write_inbox(self) -> None:
         if not self.inbox:
@@ -197,10 +203,20 @@ def add(session: Session, model: Any, values: dict[str, Any]) -> None:
         writes.hold(model.__table__, values)
 
 
-def add_evidence(session: Session, values: dict[str, Any]) -> None:
-    """A counted log's evidence row; a batch also remembers it was counted."""
-    add(session, QuestEvidence, values)
+def count_evidence(session: Session, player_id: int, quest: Any, period: str, event: Any) -> bool:
+    """Keep ``event`` as evidence of the player's quest in ``period``; False (nothing written)
+    when it was counted before. In a batch that knows the log, held and remembered; else
+    one ``INSERT .. ON CONFLICT DO NOTHING RETURNING`` answers and writes it at once."""
+    key: Key = (player_id, quest.id, period, event.tx_hash, event.log_index)
     writes = held(session)
-    if writes is not None:
-        writes.counting((values["player_id"], values["quest_id"], values["period"],
-                         values["tx_hash"], values["log_index"]))
+    known = writes.seen(key) if writes is not None else None
+    if known is True:
+        return False
+    if writes is not None and known is False:
+        writes.hold(QuestEvidence.__table__, evidence_values(player_id, quest, period, event))
+        writes.counting(key)
+        return True
+    counted = store_count_evidence(session, player_id, quest, period, event)
+    if counted and writes is not None:
+        writes.counting(key)
+    return counted

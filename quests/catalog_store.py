@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
+from quests.campaign_store import CALENDAR_FINGERPRINT, Campaign
 from quests.definitions import Catalog, Quest, parse_quest
 from quests.errors import CatalogError, UnknownQuest
-from quests.orm import per_transaction, utcnow
+from quests.orm import per_transaction, remember, utcnow
 from quests.store import QuestDefinition
 
 _cache_lock = threading.Lock()
@@ -87,9 +88,7 @@ def load_catalog_into(session: Session, catalog: Catalog, now: datetime | None =
 def catalog_of(session: Session) -> Catalog:
     """The catalog as stored (retired quests left out), cached per database until a load
     changes the definitions."""
-    fingerprint = per_transaction(session, "catalog", lambda: tuple(session.execute(
-        select(func.count(), func.max(QuestDefinition.loaded_at), func.max(QuestDefinition.retired_at))
-    ).one()), (QuestDefinition,))
+    fingerprint = per_transaction(session, "catalog", lambda: _fingerprints(session), (QuestDefinition,))
     url = str(session.get_bind().engine.url)
     with _cache_lock:
         cached = _cache.get(url)
@@ -104,6 +103,20 @@ def catalog_of(session: Session) -> Catalog:
     with _cache_lock:
         _cache[url] = (fingerprint, catalog)
     return catalog
+
+
+def _fingerprints(session: Session) -> tuple[Any, ...]:
+    """The catalog's fingerprint; the campaign calendar's, which every completion reads too,
+    comes in the same statement and is remembered for the transaction (one round trip)."""
+    row = tuple(session.execute(_FINGERPRINTS).one())
+    remember(session, "calendar", row[3:], (Campaign,))
+    return row[:3]
+
+
+_CATALOG = select(func.count().label("n"), func.max(QuestDefinition.loaded_at).label("loaded"),
+                  func.max(QuestDefinition.retired_at).label("retired")).subquery()
+_CALENDAR = CALENDAR_FINGERPRINT.subquery()
+_FINGERPRINTS = select(_CATALOG, _CALENDAR).select_from(_CATALOG.join(_CALENDAR, true()))
 
 
 def _json_ready(value: Any) -> Any:

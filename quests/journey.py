@@ -22,10 +22,9 @@ from quests.evidence import Player as Wallet
 from quests.leaderboard import add_scores, score_deltas
 from quests.objectives import ReferralObjective
 from quests.orm import Player
-from quests.ports import Completion, CompletionSink
+from quests.ports import Completion, CompletionSink, completion_of
 from quests.progress import QuestProgress, Standing, Status, period_key, standing
 from quests.referrals import is_activated
-from quests.rows import completion_of, evidence_values
 from quests.store import QuestCompletion, QuestInbox, QuestRecord
 from quests.world import region
 
@@ -46,6 +45,19 @@ def installed_sink() -> CompletionSink:
     return _sink
 
 
+COMPLETING = "quests.journey.completing"  # session.info: the journey whose sink call runs
+
+
+def completing(session: Session, player_id: int, now: datetime) -> Journey | None:
+    """The journey handing its completion to the sink right now, if it is ``player_id``'s at
+    ``now``: its records and completions, this completion included, are the database's as
+    the sink sees it (a sink that settles later, a batch's, gets None)."""
+    journey = session.info.get(COMPLETING)
+    if journey is None or journey.player.id != player_id or journey.now != now:
+        return None
+    return journey  # type: ignore[no-any-return]
+
+
 class Journey:
     """``player``'s quests at ``now`` (``player`` may be detached: only id and address are read)."""
 
@@ -59,6 +71,7 @@ class Journey:
         self._blocks: dict[str, int] = {}
         self._records: dict[tuple[str, str], QuestRecord | None] | None = None
         self._prelocked = False
+        self._locked: set[tuple[str, str]] = set()  # records read under their row lock
         self._periods = frozenset(period_key(r, now) for r in Recurrence)
 
     def preload(self, records: dict[tuple[str, str], QuestRecord],
@@ -113,12 +126,16 @@ class Journey:
         return self._records
 
     def record(self, quest: Quest, period: str, *, lock: bool = False) -> QuestRecord | None:
-        """One period's record: ``lock`` reads it afresh under its row lock; otherwise the
-        current periods come from ``records`` (one read for every quest)."""
-        if (not lock or self._prelocked) and period in self._periods:
-            return self.records().get((quest.id, period))
+        """One period's record: ``lock`` reads it afresh under its row lock (once: a locked
+        row stays as this transaction leaves it); otherwise the current periods come from
+        ``records`` (one read for every quest)."""
+        key = (quest.id, period)
+        if (not lock or self._prelocked or key in self._locked) and period in self._periods:
+            return self.records().get(key)
         row = self.session.scalar(queries.RECORD_LOCKED if lock else queries.RECORD,
                                   {"player": self.player.id, "quest": quest.id, "period": period})
+        if lock and row is not None:  # locked until the commit: nobody else changes it now
+            self._locked.add(key)
         if self._records is not None and period in self._periods:
             self._records[(quest.id, period)] = row
         return row
@@ -185,15 +202,14 @@ class Journey:
         last = self.completed.get(quest.id)
         if last is not None and period_key(quest.recurrence, last) == progress.period:
             return []  # the completion row is the truth, even without a record
-        if row is not None and self._seen(quest, row.period, event):
-            return []
         if not self.calendar.counts(quest.id, event.at):
             return []  # outside every window of the quest's campaigns
         step = advance(quest, progress, event, self.wallet, self.now)
         if step.progress == progress:
             return []
-        batch_writes.add_evidence(self.session, evidence_values(self.player.id, quest,
-                                                                step.progress.period, event))
+        if not batch_writes.count_evidence(self.session, self.player.id, quest, step.progress.period,
+                                           event):
+            return []  # this log was counted for the quest before (nothing written yet)
         row = self.save(quest, row, step.progress)
         return self.complete(quest, row, step.progress, event) if step.completed else []
 
@@ -208,15 +224,6 @@ class Journey:
             for event in self.kept(pairs, self.opening_block(follower)):
                 done += self.offer_event(follower, event)
         return done
-
-    def _seen(self, quest: Quest, period: str, event: ChainEvent) -> bool:
-        known = batch_writes.seen(self.session, (self.player.id, quest.id, period, event.tx_hash,
-                                                 event.log_index))
-        if known is not None:  # answered by the batch's one read of its evidence
-            return known
-        return self.session.scalar(queries.EVIDENCE_SEEN, {
-            "player": self.player.id, "quest": quest.id, "period": period, "tx": event.tx_hash,
-            "log": event.log_index}) is not None
 
     # -- completing -------------------------------------------------------------------------
     def complete(self, quest: Quest, row: QuestRecord, progress: QuestProgress,
@@ -233,7 +240,12 @@ class Journey:
         if event is not None:
             self._blocks[quest.id] = max(self._blocks.get(quest.id, 0), event.block_number)
         completion = completion_of(self.player, quest, row.period, self.now, progress, event)
-        (self.sink or installed_sink()).completed(self.session, completion)
+        outer = self.session.info.get(COMPLETING)
+        self.session.info[COMPLETING] = self  # the sink may read the player's quests through it
+        try:
+            (self.sink or installed_sink()).completed(self.session, completion)
+        finally:
+            self.session.info[COMPLETING] = outer
         done = [completion]
         if quest.id in self.catalog.activation_ids:
             done += self._credit_referrer()

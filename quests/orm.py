@@ -62,7 +62,20 @@ def per_transaction(session: Session, key: str, compute: Callable[[], T], watch:
     """``compute()`` once per transaction of ``session`` (a cached catalog or calendar's
     fingerprint read once, not by every function of a completion); forgotten as soon as a
     flush of this session writes a row of a ``watch`` class."""
-    session.connection()  # begins the transaction the value belongs to
+    memo = _memo(session)
+    if key not in memo:
+        memo[key] = (compute(), watch)
+    return memo[key][0]  # type: ignore[no-any-return]
+
+
+def remember(session: Session, key: str, value: object, watch: tuple[type, ...]) -> None:
+    """What :func:`per_transaction` would compute for ``key``, read along with another value
+    in the same statement (kept unless this transaction already has one)."""
+    _memo(session).setdefault(key, (value, watch))
+
+
+def _memo(session: Session) -> dict[str, tuple[object, tuple[type, ...]]]:
+    session.connection()  # begins the transaction the values belong to
     transaction = session.get_transaction()
     found = session.info.get(MEMO)
     if found is None or found[0] is not transaction:
@@ -70,10 +83,7 @@ def per_transaction(session: Session, key: str, compute: Callable[[], T], watch:
         if not session.info.get(MEMO + ".hooked"):
             event.listen(session, "before_flush", _forget_written)
             session.info[MEMO + ".hooked"] = True
-    memo = found[1]
-    if key not in memo:
-        memo[key] = (compute(), watch)
-    return memo[key][0]  # type: ignore[no-any-return]
+    return found[1]  # type: ignore[no-any-return]
 
 
 def _forget_written(session: Session, _context: object, _instances: object) -> None:

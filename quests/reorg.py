@@ -21,9 +21,8 @@ from quests.leaderboard import add_scores, score_deltas
 from quests.objectives import CompositeObjective, EventObjective, Objective
 from quests.objectives.composite import parts_progress
 from quests.orm import Player, utcnow
-from quests.ports import Completion, CompletionSink
+from quests.ports import Completion, CompletionSink, completion_of
 from quests.progress import QuestProgress, Status
-from quests.rows import completion_of
 from quests.store import (
     QuestCompletion,
     QuestEvidence,

@@ -1,26 +1,12 @@
-"""What a journey makes of a completion and a counted log: the completion the sink hears,
-and the evidence row's values (a verification batch inserts them together,
-``quests.batch_writes``)."""
+"""The evidence row's values of a counted log (a verification batch inserts them together,
+``quests.batch_writes``; the completion a sink hears is ``quests.ports.completion_of``)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from quests.definitions import Quest
 from quests.evidence import ChainEvent
-from quests.orm import Player, utcnow
-from quests.ports import Completion
-from quests.progress import QuestProgress
+from quests.orm import utcnow
 from quests.store import json_ready
-
-
-def completion_of(player: Player, quest: Quest, period: str, at: datetime, progress: QuestProgress,
-                  event: ChainEvent | None) -> Completion:
-    return Completion(
-        player_id=player.id, player=player.address, quest_id=quest.id, period=period,
-        completed_at=at, rule_version=quest.rule_version, rewards=quest.rewards,
-        tx_hash=event.tx_hash if event else None, block_number=event.block_number if event else None,
-        log_index=event.log_index if event else None, evidence=tuple(progress.evidence))
 
 
 def evidence_values(player_id: int, quest: Quest, period: str, event: ChainEvent) -> dict[str, object]:
