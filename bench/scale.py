@@ -97,10 +97,15 @@ def measure(url: str, n: int, load_seconds: float, say: Callable[[str], None]) -
     from legends import create_app
 
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as folder:
-        app = create_app({"ENV_NAME": "testing", "INSTANCE_PATH": folder, "DATABASE_URL": url,
-                          "PUBLIC_URL": DEPLOYMENT.origin})
-        sessions = app.extensions["legends.db"].sessions
         mirror = _redis_board()
+        config = {"ENV_NAME": "testing", "INSTANCE_PATH": folder, "DATABASE_URL": url,
+                  "PUBLIC_URL": DEPLOYMENT.origin}
+        if mirror is not None:  # as production runs with Redis: its ranks, under the private prefix
+            config.update(REDIS_URL=REDIS_URL, LEADERBOARD_PREFIX=mirror.prefix,
+                          RATE_LIMIT_PREFIX=f"{mirror.prefix}:limits",
+                          REALTIME_CHANNEL=f"{mirror.prefix}:realtime")
+        app = create_app(config)
+        sessions = app.extensions["legends.db"].sessions
         if mirror is not None:  # the game's own sink, its boards warm in Redis
             with sessions() as s:
                 for board, period in ((Board.XP, ALL_TIME), (Board.SHARDS, ALL_TIME),
@@ -269,15 +274,30 @@ def _rebuild(sessions: Any, board: RedisLeaderboard, n: int) -> dict[str, Any]:
 
 
 def _pages(app: Any, sessions: Any, n: int) -> list[dict[str, Any]]:
+    """Each page 30 times after one untimed call (a worker's first request compiles the
+    statements and parses the catalog), with the start's heap frozen as ``wsgi.py`` does.
+    With Redis the leaderboard page reads the app's Redis ranks (warmed first: ``_boards``
+    dropped its keys); it is measured again on SQL ranks, as an app without Redis runs."""
+    import gc
+
     with sessions() as s:
         bottom = s.scalar(text("SELECT player_id FROM leaderboard_score WHERE board = 'xp' AND "
                                "period = 'all' ORDER BY score, player_id DESC LIMIT 1"))
         heavy = s.scalar(select(Player.address).where(Player.id == 1))
         low = s.scalar(select(Player.address).where(Player.id == bottom))
-    rows = []
-    for path, address in (("/api/quests", low), ("/api/world", low), ("/api/leaderboard", low),
-                          ("/api/referrals", heavy), ("/api/referrals?after=" + str(random.randint(2, 50)),
-                                                      heavy)):
+    live = app.extensions["legends.leaderboard"]
+    redis_ranks = isinstance(live, RedisLeaderboard)
+    if redis_ranks:
+        with sessions() as s:
+            live.rebuild(s, Board.XP, ALL_TIME)
+    pages = [("/api/quests", low, ""), ("/api/world", low, ""),
+             ("/api/leaderboard", low, ", Redis ranks" if redis_ranks else ", SQL ranks"),
+             ("/api/referrals", heavy, ""), ("/api/referrals?after=" + str(random.randint(2, 50)), heavy, "")]
+    if redis_ranks:
+        pages.append(("/api/leaderboard", low, ", SQL ranks"))
+    rows, frozen = [], False
+    for path, address, ranks in pages:
+        app.extensions["legends.leaderboard"] = SqlLeaderboard() if ranks == ", SQL ranks" else live
         client = app.test_client()
         with app.app_context(), sessions.begin() as s:  # a session row, as sign-in makes one
             token = open_session(s, s.scalar(select(Player).where(Player.address == address)),
@@ -289,6 +309,16 @@ def _pages(app: Any, sessions: Any, n: int) -> list[dict[str, Any]]:
             response = client.get(path)
             assert response.status_code == 200, (path, response.get_json())
 
-        rows.append(row(f"GET {path}" + (" (heavy referrer)" if address == heavy else " (bottom player)"),
-                        timed(get), n))
+        get(0)
+        if not frozen:
+            gc.freeze()
+            frozen = True
+        who = " (heavy referrer)" if address == heavy else f" (bottom player{ranks})"
+        rows.append(row(f"GET {path}{who}", timed(get), n))
+    app.extensions["legends.leaderboard"] = live
+    gc.unfreeze()  # the rows after these measure as before
+    if redis_ranks:
+        keys = list(live.client.scan_iter(f"{live.prefix}:*"))
+        if keys:
+            live.client.delete(*keys)
     return rows

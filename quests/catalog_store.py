@@ -21,6 +21,7 @@ from quests.campaign_store import CALENDAR_FINGERPRINT, Campaign
 from quests.definitions import Catalog, Quest, parse_quest
 from quests.errors import CatalogError, UnknownQuest
 from quests.orm import per_transaction, remember, utcnow
+from quests.referral_tally import recount
 from quests.store import QuestDefinition
 
 _cache_lock = threading.Lock()
@@ -61,6 +62,7 @@ def load_catalog_into(session: Session, catalog: Catalog, now: datetime | None =
     players' records stay). Returns how many definitions were added, changed or retired."""
     now = now or utcnow()
     specs = quest_specs(catalog)
+    activation_before = catalog_of(session).activation_ids
     existing = {row.id: row for row in session.scalars(select(QuestDefinition))}
     changed = 0
     for position, quest in enumerate(catalog):
@@ -82,6 +84,8 @@ def load_catalog_into(session: Session, catalog: Catalog, now: datetime | None =
             row.retired_at = now
             changed += 1
     session.flush()
+    if catalog.activation_ids != activation_before:  # who counts as activated changed
+        recount(session, catalog.activation_ids, now)
     return changed
 
 

@@ -24,7 +24,7 @@ from quests.objectives import ReferralObjective
 from quests.orm import Player
 from quests.ports import Completion, CompletionSink, completion_of
 from quests.progress import QuestProgress, Standing, Status, period_key, standing
-from quests.referrals import is_activated
+from quests.referral_tally import note_activation
 from quests.store import QuestCompletion, QuestInbox, QuestRecord
 from quests.world import region
 
@@ -259,7 +259,10 @@ class Journey:
         if referrer_id is ...:
             referrer_id = self.session.scalar(select(Player.referred_by_id)
                                               .where(Player.id == self.player.id))
-        if referrer_id is None or not is_activated(set(self.completed), self.catalog.activation_ids):
+        # Judged from the stored completions under the player's row lock (another transaction
+        # may have completed the last one), and counted once for the referrer.
+        if referrer_id is None or not note_activation(self.session, self.player.id,
+                                                      self.catalog.activation_ids, self.now):
             return []
         referrer = self.session.get_one(Player, referrer_id)
         journey = Journey(self.session, self.catalog, referrer, self.now, self.sink)

@@ -48,6 +48,10 @@ class Player(Base):
     xp: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[timestamp]
     last_seen_at: Mapped[timestamp]
+    # An invitee who completed every activation quest, since when (quests.referral_tally);
+    # a referrer's count of such invitees, kept with it.
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    activated_invitees: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # The ledger speaks lowercase addresses; the XP grant finds its player through this index

@@ -157,11 +157,13 @@ def check_state(session: Session, player: Player, quest_id: str, readings: list[
 Checks = frozenset[tuple[str, int | None]]
 
 
-def state_to_read(session: Session, player: Player, now: datetime) -> dict[str, Checks]:
+def state_to_read(session: Session, player: Player, now: datetime, *,
+                  journey: Journey | None = None) -> dict[str, Checks]:
     """The state readings the player's open, unfinished quests check (quest id -> checks):
-    what opening the quest log reads from the chain."""
+    what opening the quest log reads from the chain (``journey``: the player's, as read
+    already in this transaction)."""
     catalog = catalog_of(session)
-    journey = Journey(session, catalog, player, now)
+    journey = journey or Journey(session, catalog, player, now)
     wanted: dict[str, Checks] = {}
     for quest in catalog:
         checks = quest.state_checks()

@@ -76,6 +76,9 @@ def serve(ctx: click.Context, host: str, port: int, workers: bool, async_mode: s
 
         stop_background = start_background(app)
     listen(app)
+    import gc
+
+    gc.freeze()  # as wsgi.py: the start's objects out of the cycle collector's full passes
     server = server_for(app, host, port)
     signal.signal(signal.SIGTERM, _interrupt)
     click.echo(f"Sahara Legends serving http://{host}:{port} ({mode})  (Ctrl-C stops it)")
