@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quests import batch_writes, queries
@@ -24,7 +24,7 @@ from quests.objectives import ReferralObjective
 from quests.orm import Player
 from quests.ports import Completion, CompletionSink, completion_of
 from quests.progress import QuestProgress, Standing, Status, period_key, standing
-from quests.referral_tally import note_activation
+from quests.referral_tally import activated_invitees, note_activation
 from quests.store import QuestCompletion, QuestInbox, QuestRecord
 from quests.world import region
 
@@ -286,17 +286,6 @@ class Journey:
                     break
                 done += self.feed(quest, ReferralActivated(invitee, self.now))[1]
         return done
-
-
-def activated_invitees(session: Session, player_id: int, activation_ids: frozenset[str]) -> list[str]:
-    """Addresses of the players this one invited who completed every activation quest."""
-    if not activation_ids:
-        return []
-    query = (select(Player.address, func.count(func.distinct(QuestCompletion.quest_id)))
-             .join(QuestCompletion, QuestCompletion.player_id == Player.id)
-             .where(Player.referred_by_id == player_id, QuestCompletion.quest_id.in_(activation_ids))
-             .group_by(Player.address))
-    return sorted(a for a, n in session.execute(query) if n == len(activation_ids))
 
 
 def _asks_referrals(quest: Quest) -> bool:

@@ -49,6 +49,16 @@ MOVE = (update(Player).where(Player.id == bindparam("referrer"))
         .execution_options(synchronize_session=False))
 
 
+# referrer: the addresses of their activated invitees, by the marker (not their completions).
+ACTIVATED = (select(Player.address).where(Player.referred_by_id == bindparam("referrer"),
+                                          Player.activated_at.is_not(None)).order_by(Player.address))
+
+
+def activated_invitees(session: Session, player_id: int, activation: Set[str]) -> list[str]:
+    """Addresses of the players ``player_id`` invited who are activated (sorted)."""
+    return list(session.scalars(ACTIVATED, {"referrer": player_id})) if activation else []
+
+
 def note_activation(session: Session, player_id: int, activation: Set[str], now: datetime) -> bool:
     """The invitee ``player_id`` completed an activation quest (flushed): whether they are
     activated now. The first time they are, they are marked and their referrer's tally

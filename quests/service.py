@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -107,9 +108,12 @@ def apply_chain_events(session: Session, events: Sequence[ChainEvent], now: date
     known = {p.address.lower(): p for p in session.scalars(batch_players(session), {"addresses": wanted})
              if p.address in named}  # the rows read with them are their referrers'
     journeys = _read_together(session, catalog, concerned, known, now, sink)
-    # The batch's inbox, evidence, record, completion and score writes are held and sent
-    # as one statement per table at its end (quests.batch_writes).
-    with held_writes(session, (p.id for p in known.values()), (e.tx_hash for e, _, _ in concerned)):
+    # A batch's inbox, evidence, record, completion and score writes are held and sent as
+    # one statement per table at its end (quests.batch_writes); a lone log writes row by row
+    # (its evidence kept by one INSERT .. RETURNING: no read of the batch's evidence first).
+    held = held_writes(session, (p.id for p in known.values()), (e.tx_hash for e, _, _ in concerned)) \
+        if len(concerned) > 1 else nullcontext()
+    with held:
         for event, quests, addresses in concerned:
             for player in sorted((known[a.lower()] for a in addresses if a.lower() in known),
                                  key=lambda p: p.id):

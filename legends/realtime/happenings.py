@@ -15,6 +15,7 @@ from legends.realtime import events
 from legends.realtime.store import PUBLIC
 from nft.store import RewardBatch, RewardGrant
 from quests.batch import journeys_of
+from quests.batch_writes import held
 from quests.catalog_store import catalog_of
 from quests.definitions import Quest
 from quests.journey import Journey, completing
@@ -101,6 +102,9 @@ def ranks_moved(session: Session, completions: Sequence[Completion], mirror: Any
                 mine[completion.player_id] = mine.get(completion.player_id, 0) + delta
     if not deltas:
         return
+    writes = held(session)
+    if writes is not None:  # a batch's scores are held: upserted now, their totals returned
+        writes.write_scores()
     written = written_scores(session)  # as this transaction's upserts returned them
     scores = {(name, player): written[(name, ALL_TIME, player)]
               for name, added in deltas.items() for player in added if (name, ALL_TIME, player) in written}

@@ -7,16 +7,26 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from legends.wiring.catalog import load_quests
 from quests import service
 from quests.catalog_store import catalog_of
-from quests.journey import activated_invitees
 from quests.loader import catalog_dir
 from quests.orm import Player
 from quests.referral_tally import note_activation, recount
 from quests.store import QuestCompletion
+
+
+def activated_invitees(session, player_id: int, activation_ids: frozenset[str]) -> list[str]:
+    """Recomputed from the completions: the invitees who completed every activation quest."""
+    if not activation_ids:
+        return []
+    query = (select(Player.address, func.count(func.distinct(QuestCompletion.quest_id)))
+             .join(QuestCompletion, QuestCompletion.player_id == Player.id)
+             .where(Player.referred_by_id == player_id, QuestCompletion.quest_id.in_(activation_ids))
+             .group_by(Player.address))
+    return sorted(a for a, n in session.execute(query) if n == len(activation_ids))
 
 
 def tally(game, referrer) -> tuple[int, int]:
