@@ -39,7 +39,7 @@ def test_scale_benchmark_tiny_mode_measures_every_hot_path(postgres_url):
 
 def test_the_loaded_world_keeps_the_referral_tallies_the_game_keeps(postgres_url):
     """The loader's marks and tallies agree with the completions it loaded (what
-    quests.referral_tally keeps as the game runs), the heavy referrer's included."""
+    quests.referral_tally keeps as the game runs), for every referrer."""
     from bench.scale_world import load, private_database
 
     with private_database(lambda _m: None, prefix="bench_tally") as url:
@@ -56,7 +56,8 @@ def test_the_loaded_world_keeps_the_referral_tallies_the_game_keeps(postgres_url
                     "FROM player i WHERE i.referred_by_id = p.id AND (SELECT count(DISTINCT "
                     "c.quest_id) FROM quest_completion c WHERE c.player_id = i.id AND "
                     "c.quest_id = ANY(:a)) = :n)"), {"a": activation, "n": len(activation)})
-                heavy = conn.scalar(sa.text("SELECT activated_invitees FROM player WHERE id = 1"))
+                # (the funnel is random: the heavy referrer's few invitees may all stop short)
+                tallied = conn.scalar(sa.text("SELECT sum(activated_invitees) FROM player"))
                 marks = conn.scalar(sa.text(
                     "SELECT count(*) FROM player WHERE (activated_at IS NOT NULL) <> "
                     "(referred_by_id IS NOT NULL AND (SELECT count(DISTINCT c.quest_id) FROM "
@@ -64,4 +65,4 @@ def test_the_loaded_world_keeps_the_referral_tallies_the_game_keeps(postgres_url
                     {"a": activation, "n": len(activation)})
         finally:
             engine.dispose()
-    assert (wrong, marks) == (0, 0) and heavy > 0
+    assert (wrong, marks) == (0, 0) and tallied > 0
