@@ -3,9 +3,6 @@
 ``python -m bench scale [--players N] [--quick] [--tiny]`` runs the PostgreSQL scale
 benchmark (named only: its default is a million players).
 
-``python -m bench verification --burst 1000`` sends 1,000 claims in the verification
-benchmark's burst and backlog rows (default 200).
-
 ``python -m bench soak [--short]`` runs the soak (named only: 500 players for 10 minutes
 against one served app on PostgreSQL and Redis; ``--short``: 20 players, ~30 s).
 
@@ -43,8 +40,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="scale: ~2,000 players (test suite)")
     parser.add_argument("--async-mode", choices=("gevent", "threading"), default=None,
                         help="realtime: serve in this mode (default: as legends serve picks)")
-    parser.add_argument("--burst", type=int, default=None,
-                        help="verification: claims in the burst and the backlog (default 200)")
     parser.add_argument("--short", action="store_true", help="soak: 20 players for ~30 s (test suite)")
     args = parser.parse_args(argv)
     known = {**BENCHMARKS, **ON_REQUEST}
@@ -56,8 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         accepts = inspect.signature(module.run).parameters
         extra = {k: v for k, v in (("players", args.players), ("tiny", args.tiny),
-                                   ("mode", args.async_mode), ("short", args.short),
-                                   ("burst", args.burst))
+                                   ("mode", args.async_mode), ("short", args.short))
                  if k in accepts}
         rows = module.run(args.quick, port=args.port, **extra)
         print_table(module.TITLE, rows)

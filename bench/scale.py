@@ -2,14 +2,13 @@
 PostgreSQL (default 1,000,000; ``--quick`` 100,000; ``--tiny`` 2,000 for the test suite).
 
 Loads the synthetic world of :mod:`bench.scale_world` into a private database, measures
-each hot path 100 times (30 in --tiny) after 3 untimed warm-up calls (p50 / p99; the first,
-cold call in the note) and drops the database. The completion rows are
-:mod:`bench.scale_writers`. Redis rows use a private key prefix on REDIS_URL (default
-redis://127.0.0.1:6379/0) and are skipped without Redis.
+each hot path >= 30 times (p50 / p99) and drops the database. Redis rows use a private
+key prefix on REDIS_URL (default redis://127.0.0.1:6379/0) and are skipped without Redis.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
 import tempfile
@@ -23,89 +22,60 @@ from eth_account import Account
 from eth_account.messages import encode_defunct
 from sqlalchemy import select, text
 
-from bench import scale_writers
 from bench.common import latency_note, median, p99, rate
 from bench.scale_world import bench_address, load, private_database
 from legends.auth.players import Deployment, issue_nonce, sign_in
 from legends.auth.session import open_session
 from legends.auth.siwe import SiweMessage
-from legends.realtime.serving import freeze_heap
 from legends.realtime.sink import LiveSink
 from legends.wiring.completions import RewardedSweep
 from legends.wiring.leaderboards import RedisLeaderboard
 from nft import outbox_batches as outbox
 from nft.batching import plan_batches
 from quests import service
+from quests.evidence import ChainEvent
 from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard, week_of
 from quests.orm import Player
 
 TITLE = "Scale: N players on PostgreSQL"
 SIZES = {"full": 1_000_000, "quick": 100_000, "tiny": 2_000}
-REPS = 100  # timed calls per row, after WARMUP untimed ones
-TINY_REPS = 30  # --tiny only checks that every row runs (the test suite)
-_reps = [REPS]  # this run's
-WARMUP = 3
-# Players the completion rows take: both writer modes (warm-ups included), then one row.
-FRESH = (2 * sum(scale_writers.WRITERS) * (scale_writers.PER_WRITER + scale_writers.WARM_TRANSACTIONS
-                                           * scale_writers.BLOCK) + 3 * (WARMUP + REPS))
+REPS = 30
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 DEPLOYMENT = Deployment("bench.local", "http://bench.local", 31337)
 
 
-class Timings(list[float]):
-    """Wall times of the timed calls; ``cold``: the first call, before the warm-up."""
-
-    cold: float | None = None
-
-
-def timed(fn: Callable[[int], Any], reps: int | None = None, warmup: int = WARMUP) -> Timings:
-    """``fn(0) .. fn(warmup - 1)`` untimed (the first one's time is kept as ``cold``), then
-    ``reps`` timed calls ``fn(warmup) ..``: with 100 reps the p99 is not the slowest call."""
-    out, reps = Timings(), reps or _reps[0]
-    for i in range(warmup + reps):
+def timed(fn: Callable[[int], Any], reps: int = REPS) -> list[float]:
+    out = []
+    for i in range(reps):
         started = time.perf_counter()
         fn(i)
-        if i == 0:
-            out.cold = time.perf_counter() - started
-        if i >= warmup:
-            out.append(time.perf_counter() - started)
+        out.append(time.perf_counter() - started)
     return out
 
 
 def row(name: str, seconds: list[float], n: int) -> dict[str, Any]:
     total = sum(seconds)
-    cold = getattr(seconds, "cold", None)
-    note = latency_note(seconds) + (f"; first call {cold * 1000:.1f} ms" if cold is not None else "")
     return {"benchmark": name, "n": n, "seconds": total, "per_second": rate(len(seconds), total),
-            "note": note, "p50_ms": median(seconds) * 1000, "p99_ms": p99(seconds) * 1000}
+            "note": latency_note(seconds), "p50_ms": median(seconds) * 1000, "p99_ms": p99(seconds) * 1000}
 
 
 def run(quick: bool = False, *, port: int | None = None, players: int | None = None,
         tiny: bool = False, say: Callable[[str], None] = print) -> list[dict[str, Any]]:
     n = players or SIZES["tiny" if tiny else "quick" if quick else "full"]
-    _reps[0] = TINY_REPS if tiny else REPS
-    try:
-        with private_database(say) as url:
-            world = load(url, n, say)
-            say(f"loaded {n:,} players in {world.load_seconds:.0f}s: {world.counts}")
-            return measure(url, n, world.load_seconds, say)
-    finally:
-        _reps[0] = REPS
+    with private_database(say) as url:
+        world = load(url, n, say)
+        say(f"loaded {n:,} players in {world.load_seconds:.0f}s: {world.counts}")
+        return measure(url, n, world.load_seconds, say)
 
 
 def measure(url: str, n: int, load_seconds: float, say: Callable[[str], None]) -> list[dict[str, Any]]:
     from legends import create_app
 
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as folder:
-        mirror = _redis_board()
-        config = {"ENV_NAME": "testing", "INSTANCE_PATH": folder, "DATABASE_URL": url,
-                  "PUBLIC_URL": DEPLOYMENT.origin}
-        if mirror is not None:  # as production runs with Redis: its ranks, under the private prefix
-            config.update(REDIS_URL=REDIS_URL, LEADERBOARD_PREFIX=mirror.prefix,
-                          RATE_LIMIT_PREFIX=f"{mirror.prefix}:limits",
-                          REALTIME_CHANNEL=f"{mirror.prefix}:realtime")
-        app = create_app(config)
+        app = create_app({"ENV_NAME": "testing", "INSTANCE_PATH": folder, "DATABASE_URL": url,
+                          "PUBLIC_URL": DEPLOYMENT.origin})
         sessions = app.extensions["legends.db"].sessions
+        mirror = _redis_board()
         if mirror is not None:  # the game's own sink, its boards warm in Redis
             with sessions() as s:
                 for board, period in ((Board.XP, ALL_TIME), (Board.SHARDS, ALL_TIME),
@@ -114,41 +84,52 @@ def measure(url: str, n: int, load_seconds: float, say: Callable[[str], None]) -
         sink = LiveSink(mirror)
         rows = [{"benchmark": "load (COPY + set-based SQL)", "n": n, "seconds": load_seconds,
                  "note": "players, funnel, ledger, boards"}]
-        freeze_heap()  # as a served process does after start-up (legends.realtime.serving)
-        # Enough fresh players for every completion row, warm-ups included (fewer in --tiny).
-        fresh = scale_writers.fresh_players(sessions, n, FRESH)
         with sessions() as s:
+            fresh = list(s.scalars(text(
+                "SELECT p.id FROM player p WHERE NOT EXISTS (SELECT 1 FROM quest_completion c "
+                "WHERE c.player_id = p.id) AND p.id > 100000 ORDER BY p.id DESC LIMIT 400")).all()
+                or s.scalars(text("SELECT p.id FROM player p WHERE NOT EXISTS (SELECT 1 FROM "
+                                  "quest_completion c WHERE c.player_id = p.id) LIMIT 400")).all())
             riddlers = list(s.scalars(text(
                 "SELECT c.player_id FROM quest_completion c WHERE c.quest_id = 'gate.sahara-id' "
                 "AND NOT EXISTS (SELECT 1 FROM quest_completion d WHERE d.player_id = c.player_id "
-                "AND d.quest_id = 'gate.soulbound-riddle') LIMIT :n"), {"n": WARMUP + REPS}).all())
+                "AND d.quest_id = 'gate.soulbound-riddle') LIMIT 40")).all())
         by_id = {pid: bench_address(pid) for pid in fresh + riddlers}
+        for pid in fresh:
+            with sessions.begin() as s:
+                s.execute(text("INSERT INTO quest_progress (player_id, quest_id, period, status, "
+                               "progress, accepted_at, accepted_block, updated_at) VALUES (:p, "
+                               "'gate.faucet', 'once', 'in_progress', '{}'::json, now(), 0, now()) "
+                               "ON CONFLICT DO NOTHING"), {"p": pid})
         queue = list(fresh)
+        lock = threading.Lock()
         now = datetime.now(UTC)
-        applier = scale_writers.Applier(sessions, sink, by_id, now)
 
-        def take(count: int) -> list[int]:
-            taken = queue[-count:] if count else []
-            del queue[len(queue) - len(taken):]
-            return taken
+        def complete(_i: int = 0) -> None:
+            with lock:
+                pid = queue.pop()
+            event = completion_event(pid, by_id[pid], now)
+            with sessions.begin() as s:
+                assert service.apply_chain_events(s, [event], now, sink=sink), pid
 
-        single = min(_reps[0], max(1, (len(queue) - WARMUP) // 3))
-        rows.append(row("one completion applied (indexer path, one per transaction)",
-                        timed(lambda _i: applier.apply(take(1)), single), n))
+        rows.append(row("one completion applied (indexer path)", timed(complete, REPS), n))
         engine = app.extensions["legends.db"].engine
-        writers = scale_writers.WRITERS
-        block = scale_writers.BLOCK
-        # Each mode's rows take sum(writers) * (per + warm-up) players.
-        budget = len(queue) // (2 * sum(writers))
-        for size in (1, block):
-            per = min(scale_writers.PER_WRITER, budget - scale_writers.WARM_TRANSACTIONS * size)
-            per -= per % size
-            if per < size:
-                say(f"too few fresh players ({len(fresh)}) for the writer rows of {size}")
-                continue
-            for count in writers:
-                rows.append(scale_writers.writers_row(engine, applier, take, count, per, size))
-        checkers = list(fresh[:WARMUP + REPS])
+        for writers in (1, 2, 4):  # writer processes, as the indexer and web workers are
+            per = min(30, len(queue) // writers)
+            shares = [[queue.pop() for _ in range(per)] for _ in range(writers)]
+            started = time.perf_counter()
+            children = []
+            for share in shares:
+                child = _FORK.Process(target=_write, args=(engine, sessions, sink, share, by_id, now))
+                child.start()
+                children.append(child)
+            for child in children:
+                child.join()
+                assert child.exitcode == 0, f"a writer failed ({child.exitcode})"
+            elapsed = time.perf_counter() - started
+            rows.append({"benchmark": f"completions/s, {writers} writer(s)", "n": per * writers,
+                         "seconds": elapsed, "per_second": rate(per * writers, elapsed)})
+        checkers = list(fresh[:REPS])
 
         def check_in(i: int) -> None:
             with sessions.begin() as s:
@@ -188,8 +169,29 @@ def measure(url: str, n: int, load_seconds: float, say: Callable[[str], None]) -
     return rows
 
 
+_FORK = multiprocessing.get_context("fork")
+
+
+def completion_event(pid: int, address: str, now: datetime) -> ChainEvent:
+    return ChainEvent(contract="SaharaToken", event="FaucetClaimed",
+                      args={"account": address, "amount": 1, "nextClaimAt": 0},
+                      block_number=10, tx_hash=f"0x{pid:064x}", log_index=0,
+                      timestamp=int(now.timestamp()))
+
+
+def _write(engine: Any, sessions: Any, sink: Any, pids: list[int], by_id: dict[int, str],
+           now: datetime) -> None:
+    """One writer process: its own connections (none of the parent's), one completion per
+    transaction."""
+    engine.dispose(close=False)
+    for pid in pids:
+        with sessions.begin() as s:
+            assert service.apply_chain_events(s, [completion_event(pid, by_id[pid], now)], now,
+                                              sink=sink), pid
+
+
 def _sign_in_once(sessions: Any) -> Callable[[int], None]:
-    accounts = [Account.create() for _ in range(WARMUP + _reps[0])]
+    accounts = [Account.create() for _ in range(REPS)]
 
     def sign(i: int) -> None:
         with sessions.begin() as s:
@@ -274,30 +276,15 @@ def _rebuild(sessions: Any, board: RedisLeaderboard, n: int) -> dict[str, Any]:
 
 
 def _pages(app: Any, sessions: Any, n: int) -> list[dict[str, Any]]:
-    """Each page 30 times after one untimed call (a worker's first request compiles the
-    statements and parses the catalog), with the start's heap frozen as ``wsgi.py`` does.
-    With Redis the leaderboard page reads the app's Redis ranks (warmed first: ``_boards``
-    dropped its keys); it is measured again on SQL ranks, as an app without Redis runs."""
-    import gc
-
     with sessions() as s:
         bottom = s.scalar(text("SELECT player_id FROM leaderboard_score WHERE board = 'xp' AND "
                                "period = 'all' ORDER BY score, player_id DESC LIMIT 1"))
         heavy = s.scalar(select(Player.address).where(Player.id == 1))
         low = s.scalar(select(Player.address).where(Player.id == bottom))
-    live = app.extensions["legends.leaderboard"]
-    redis_ranks = isinstance(live, RedisLeaderboard)
-    if redis_ranks:
-        with sessions() as s:
-            live.rebuild(s, Board.XP, ALL_TIME)
-    pages = [("/api/quests", low, ""), ("/api/world", low, ""),
-             ("/api/leaderboard", low, ", Redis ranks" if redis_ranks else ", SQL ranks"),
-             ("/api/referrals", heavy, ""), ("/api/referrals?after=" + str(random.randint(2, 50)), heavy, "")]
-    if redis_ranks:
-        pages.append(("/api/leaderboard", low, ", SQL ranks"))
-    rows, frozen = [], False
-    for path, address, ranks in pages:
-        app.extensions["legends.leaderboard"] = SqlLeaderboard() if ranks == ", SQL ranks" else live
+    rows = []
+    for path, address in (("/api/quests", low), ("/api/world", low), ("/api/leaderboard", low),
+                          ("/api/referrals", heavy), ("/api/referrals?after=" + str(random.randint(2, 50)),
+                                                      heavy)):
         client = app.test_client()
         with app.app_context(), sessions.begin() as s:  # a session row, as sign-in makes one
             token = open_session(s, s.scalar(select(Player).where(Player.address == address)),
@@ -309,16 +296,6 @@ def _pages(app: Any, sessions: Any, n: int) -> list[dict[str, Any]]:
             response = client.get(path)
             assert response.status_code == 200, (path, response.get_json())
 
-        get(0)
-        if not frozen:
-            gc.freeze()
-            frozen = True
-        who = " (heavy referrer)" if address == heavy else f" (bottom player{ranks})"
-        rows.append(row(f"GET {path}{who}", timed(get), n))
-    app.extensions["legends.leaderboard"] = live
-    gc.unfreeze()  # the rows after these measure as before
-    if redis_ranks:
-        keys = list(live.client.scan_iter(f"{live.prefix}:*"))
-        if keys:
-            live.client.delete(*keys)
+        rows.append(row(f"GET {path}" + (" (heavy referrer)" if address == heavy else " (bottom player)"),
+                        timed(get), n))
     return rows

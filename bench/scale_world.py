@@ -64,15 +64,6 @@ def funnel(catalog: Catalog) -> list[str]:
     return order
 
 
-def activated_depth(catalog: Catalog, order: list[str]) -> int:
-    """The funnel depth at which a player has completed every activation quest (beyond the
-    funnel when one is not in it, or when there are none: nobody counts)."""
-    ids = catalog.activation_ids
-    if not ids or not ids <= set(order):
-        return len(order) + 1
-    return max(order.index(q) + 1 for q in ids)
-
-
 @contextmanager
 def private_database(say: Callable[[str], None], prefix: str = "bench_scale") -> Iterator[str]:
     """CREATE DATABASE <prefix>_<pid>, migrated; dropped afterwards."""
@@ -124,8 +115,7 @@ def load(url: str, players: int, say: Callable[[str], None]) -> World:
                 cur.execute("INSERT INTO grant_template VALUES (%s, %s, %s, %s)",
                             (quest_id, str(g.kind), g.token_id, str(g.amount)))
         for label, statement in _SET_BASED:
-            cur.execute(statement, {"k": len(order), "week": WEEK_SHARE, "backlog": BACKLOG_SHARE,
-                                    "activated": activated_depth(catalog, order)})
+            cur.execute(statement, {"k": len(order), "week": WEEK_SHARE, "backlog": BACKLOG_SHARE})
             raw.commit()
             say(f"{label} ({time.perf_counter() - started:.0f}s)")
         for statement in rebuild:  # built once over the loaded rows, not row by row
@@ -225,14 +215,6 @@ _SET_BASED: list[tuple[str, str]] = [
     ("xp totals", "UPDATE player p SET xp = s.xp FROM (SELECT f.player_id, sum(q.xp) AS xp "
                   "FROM funnel f JOIN quest_order q ON q.pos <= f.depth GROUP BY f.player_id) s "
                   "WHERE p.id = s.player_id"),
-    # quests.referral_tally's marker and tallies: an invitee is activated once the funnel
-    # reached every activation quest (%(activated)s: the deepest one's position).
-    ("referral tallies", "UPDATE player p SET activated_at = now() FROM funnel f "
-                         "WHERE f.player_id = p.id AND p.referred_by_id IS NOT NULL "
-                         "AND f.depth >= %(activated)s"),
-    ("referral tallies", "UPDATE player p SET activated_invitees = t.n FROM (SELECT "
-                         "referred_by_id AS id, count(*) AS n FROM player WHERE activated_at IS "
-                         "NOT NULL GROUP BY referred_by_id) t WHERE p.id = t.id"),
     ("all-time boards", "INSERT INTO leaderboard_score (board, period, player_id, score, updated_at) "
                         "SELECT b.board, 'all', f.player_id, sum(CASE WHEN b.board = 'xp' "
                         "THEN q.xp ELSE q.shards END), now() FROM funnel f "

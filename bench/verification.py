@@ -8,19 +8,6 @@ relayer claims for each player; latency = the loop's commit of the completion mi
 moment the bench saw the claim's receipt. The burst's claims are signed, sent and watched
 from a separate process, so the devnet's rate and verification's do not share one
 interpreter (the figure compares the loop with the chain, not with the bench's own sender).
-
-Two rows compare verification with the chain in the same run:
-
-- ``burst`` (latency under load): claims sent pipelined while the loop runs. Reported: the
-  devnet's pipelined rate (claims / time from the first send to the last receipt), each
-  claim's receipt -> completion (p99 is the target) and the tail (last completion - last
-  receipt). Its "per second" (claims / time to the last completion) is NOT a throughput
-  comparison: the last completion always follows the last receipt, so it is below the
-  devnet's rate by construction.
-- ``backlog`` (capacity): the loop is stopped, the same kind of pipelined claims are sent
-  (the devnet's rate measured on that send), then the loop is started again as ``legends
-  up`` starts it and drains the backlog. Verification throughput = completions / (last
-  completion - the loop's start); ratio = that / the devnet's rate of the same send.
 """
 
 from __future__ import annotations
@@ -31,7 +18,6 @@ import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -63,12 +49,11 @@ class Sizes:
     sequential: int  # one claim at a time, each waited for until verified
     back_to_back: int  # claims sent one after another without waiting for verification
     burst: int  # claims sent pipelined, without waiting for their receipts
-    backlog: int = 0  # claims sent pipelined while the loop is stopped, then drained
 
 
-FULL = Sizes(sequential=200, back_to_back=200, burst=200, backlog=200)
-QUICK = Sizes(sequential=40, back_to_back=40, burst=80, backlog=80)
-TINY = Sizes(sequential=5, back_to_back=5, burst=10, backlog=10)
+FULL = Sizes(sequential=200, back_to_back=200, burst=200)
+QUICK = Sizes(sequential=40, back_to_back=40, burst=80)
+TINY = Sizes(sequential=5, back_to_back=5, burst=10)
 
 
 class Stopwatch:
@@ -159,60 +144,30 @@ def send_burst(url: str, addresses: dict[str, str], relayer_key: str, players: l
     results.put((started, seen))
 
 
-def pipelined(url: str, addresses: dict[str, str], relayer_key: str,
-              players: list[str]) -> tuple[float, list[float]]:
-    """Claims sent pipelined from a separate process (see :func:`send_burst`): (start,
-    receipt times in send order)."""
+def burst(url: str, addresses: dict[str, str], relayer_key: str, watch: Stopwatch,
+          players: list[str]) -> dict[str, Any]:
+    """Claims sent pipelined (no wait between them) from a separate process (see
+    :func:`send_burst`). The devnet's rate is claims / time to the last receipt,
+    verification's is claims / time to the last completion, in the same run."""
     context = multiprocessing.get_context("spawn")
     results = context.Queue()
     sender = context.Process(target=send_burst, name="legends-bench-sender",
                              args=(url, addresses, relayer_key, players, results))
     sender.start()
     try:
-        started, seen = results.get(timeout=300.0)
+        started, seen = results.get(timeout=120.0)
     finally:
         sender.join(timeout=30.0)
-    return started, seen
-
-
-def burst_row(url: str, addresses: dict[str, str], relayer_key: str, watch: Stopwatch,
-              players: list[str]) -> dict[str, Any]:
-    """Latency under load: claims sent pipelined while the loop runs. The devnet's rate is
-    claims / time to the last receipt; latency is each claim's receipt -> its completion;
-    the tail is the last completion - the last receipt."""
-    started, seen = pipelined(url, addresses, relayer_key, players)
-    chain_rate = rate(len(players), seen[-1] - started)
-    watch.wait(players, timeout=300.0)
-    last = max(watch.stored[p.lower()] for p in players)
+    chain_seconds = seen[-1] - started
+    watch.wait(players, timeout=120.0)
+    verified_seconds = max(watch.stored[p.lower()] for p in players) - started
     latencies = [max(0.0, watch.stored[p.lower()] - at) for p, at in zip(players, seen)]
-    tail = max(0.0, last - max(seen))
-    result = row("burst", "pipelined burst, loop running: receipt -> completion", len(players),
-                 last - started, latencies)
-    result.update(chain_per_second=chain_rate, tail_ms=tail * 1000,
-                  note=f"devnet {chain_rate:.0f} tx/s; receipt -> completion {latency_note(latencies)}; "
-                       f"tail {tail * 1000:.0f} ms")
-    return result
-
-
-def backlog_row(url: str, addresses: dict[str, str], relayer_key: str, watch: Stopwatch,
-                players: list[str], restart: Callable[[], None]) -> dict[str, Any]:
-    """Capacity: the claims are sent pipelined while the loop is stopped (the devnet's rate
-    measured on that send), then ``restart()`` starts the loop and it drains them.
-    Throughput = completions / (last completion - the loop's start); ratio = throughput /
-    the devnet's pipelined rate."""
-    started, seen = pipelined(url, addresses, relayer_key, players)
-    chain_rate = rate(len(players), seen[-1] - started)
-    resumed = time.monotonic()
-    restart()
-    watch.wait(players, timeout=300.0)
-    drained = max(watch.stored[p.lower()] for p in players) - resumed
-    verified = rate(len(players), drained)
-    latencies = [watch.stored[p.lower()] - resumed for p in players]
-    result = row("backlog", "backlog drained: verified completions/s (devnet tx/s in note)",
-                 len(players), drained, latencies)
-    result.update(chain_per_second=chain_rate, ratio=verified / chain_rate if chain_rate else 0.0,
-                  note=f"devnet {chain_rate:.0f} tx/s, verified {verified:.0f}/s, ratio "
-                       f"{verified / chain_rate if chain_rate else 0.0:.2f} (loop started after the send)")
+    chain_rate, verified_rate = rate(len(players), chain_seconds), rate(len(players), verified_seconds)
+    result = row("burst", "pipelined burst: verified completions/s (devnet tx/s in note)", len(players),
+                 verified_seconds, latencies)
+    result.update(chain_per_second=chain_rate, ratio=verified_rate / chain_rate,
+                  note=f"devnet {chain_rate:.0f} tx/s, verified {verified_rate:.0f}/s, ratio "
+                       f"{verified_rate / chain_rate:.2f}; receipt -> completion {latency_note(latencies)}")
     return result
 
 
@@ -223,13 +178,9 @@ def row(key: str, label: str, n: int, seconds: float, latencies: list[float]) ->
             "max_ms": max(latencies) * 1000}
 
 
-def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = None,
-        burst: int | None = None) -> list[dict[str, Any]]:
-    """One row per load shape; ``median_ms``/``p99_ms``/``max_ms`` carry the latencies;
-    ``burst`` sets the size of the burst and the backlog (e.g. 1,000)."""
+def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = None) -> list[dict[str, Any]]:
+    """One row per load shape; ``median_ms``/``p99_ms``/``max_ms`` carry the latencies."""
     sizes = sizes or (QUICK if quick else FULL)
-    if burst is not None:
-        sizes = Sizes(sizes.sequential, sizes.back_to_back, burst, burst)
     with tempfile.TemporaryDirectory(prefix="legends-bench-") as folder:
         node = Devnet(DevnetConfig(instance_path=Path(folder), port=port or free_port()))
         node.start()
@@ -258,18 +209,7 @@ def run(quick: bool = False, *, port: int | None = None, sizes: Sizes | None = N
                 rows.append(row(key, label, n, seconds, latencies))
             players = fresh_players(app, sizes.burst, link.rpc.block_number())
             addresses = dict(link.manifest(SqlManifestStore(sessions)).addresses)
-            key = link.signers.faucet.key.hex()
-            rows.append(burst_row(node.config.url, addresses, key, watch, players))
-            if sizes.backlog:
-                stop()  # the loop stops; the claims pile up on the chain
-                stop = None
-
-                def restart() -> None:
-                    nonlocal stop
-                    stop = start_thread(app, on_committed=watch.on_committed)
-
-                players = fresh_players(app, sizes.backlog, link.rpc.block_number())
-                rows.append(backlog_row(node.config.url, addresses, key, watch, players, restart))
+            rows.append(burst(node.config.url, addresses, link.signers.faucet.key.hex(), watch, players))
             return rows
         finally:
             if stop is not None:

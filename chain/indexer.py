@@ -14,17 +14,15 @@ it; the batch then re-reads the chain from there.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chain import artifacts
 from chain.abi import ContractAbi
 from chain.deploy import Manifest
-from chain.planning import first_orphaned, keep_hashes_of, last_block_within, plan_range
-from chain.planning import same as _same
 from chain.port import Block, ChainPort, Log
-from chain.store import CursorState, advance_cursor, load_cursor, recent_hashes
+from chain.store import advance_cursor, load_cursor, recent_hashes
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -71,6 +69,54 @@ class IndexerBatch:
         return self.rewind_to is None and self.to_block < self.from_block
 
 
+# -- pure planning ---------------------------------------------------------------------------
+def plan_range(cursor: int | None, start: int, head: int, confirmations: int,
+               max_range: int) -> tuple[int, int]:
+    """Blocks to read next: after the cursor (or from ``start``), at most ``max_range`` of
+    them, never past the head minus the confirmation depth. Empty when ``to < from``."""
+    first = start if cursor is None else cursor + 1
+    last = min(head - confirmations, first + max_range - 1)
+    return first, last
+
+
+def first_orphaned(stored: Sequence[tuple[int, str]], canonical: Mapping[int, str | None]) -> int | None:
+    """The first block to re-read after a reorg, or None when the newest stored hash holds.
+
+    ``stored`` holds (number, hash) pairs the indexer processed; ``canonical`` the chain's
+    hash at those numbers now (None or missing: past the head, or not fetched). The fork is
+    just above the highest stored block that still matches; when none matches, everything
+    stored is suspect and the lowest stored block is re-read.
+    """
+    if not stored:
+        return None
+    ordered = sorted(stored, reverse=True)
+    for number, stored_hash in ordered:
+        if _same(canonical.get(number), stored_hash):
+            return None if number == ordered[0][0] else number + 1
+    return ordered[-1][0]
+
+
+def _same(a: str | None, b: str) -> bool:
+    return a is not None and a.lower() == b.lower()
+
+
+def last_block_within(event_blocks: Sequence[int], max_events: int) -> int | None:
+    """Where to end a batch so it holds at most ``max_events`` events (ascending block numbers
+    of the events read), or None when they all fit. Blocks are never split: a first block
+    with more events than that goes whole. Short batches keep the database write lock short."""
+    if len(event_blocks) <= max_events:
+        return None
+    return max(event_blocks[max_events] - 1, event_blocks[0])
+
+
+def keep_hashes_of(first: int, last: int, head: int, keep: int, event_blocks: Iterable[int]) -> set[int]:
+    """Blocks of ``first..last`` whose hash is worth storing: every block within ``keep`` of
+    the head (where reorgs happen, so the fork point is exact), blocks with events, and the
+    last one (the cursor). Deep catch-up ranges thus cost no extra header fetches."""
+    near_tip = range(max(first, head - keep + 1), last + 1)
+    return {*near_tip, *(b for b in event_blocks if first <= b <= last), last}
+
+
 # -- the indexer -------------------------------------------------------------------------------
 class Indexer:
     """Follows the logs of ``contracts`` (name -> address) on one chain for follower ``name``."""
@@ -90,10 +136,6 @@ class Indexer:
         self.start_block = start_block
         self.confirmations = confirmations
         self.max_range = max_range
-        # Blocks to ask for next: after a batch was cut at its event limit, about twice the
-        # blocks it kept (a backlog's next logs query fetches ~2 batches' logs, not the
-        # whole range's on every poll); back to ``max_range`` once a batch is not cut.
-        self.span = max_range
         self.max_events = max_events
         self.keep = max(keep, confirmations + 1)
         self.addresses = sorted(contracts.values())
@@ -111,16 +153,10 @@ class Indexer:
                    abis={e.name: artifacts.load(e.name).abi for e in entries}, **options)
 
     # -- reading --------------------------------------------------------------------------
-    def poll(self, after: IndexerBatch | None = None) -> IndexerBatch:
-        """Plan the next batch (reads the cursor, the chain and the logs; writes nothing).
-        ``after``: plan the batch that follows this one as if it were committed (the cursor
-        at its last block), so the next batch can be read while this one is applied; its
-        commit then expects the cursor where ``after`` leaves it."""
-        if after is not None and after.to_hash and after.to_block >= after.from_block:
-            cursor: CursorState | None = CursorState(after.to_block, after.to_hash)
-        else:
-            with self.sessions() as session:
-                cursor = load_cursor(session, self.chain_id, self.name)
+    def poll(self) -> IndexerBatch:
+        """Plan the next batch (reads the cursor, the chain and the logs; writes nothing)."""
+        with self.sessions() as session:
+            cursor = load_cursor(session, self.chain_id, self.name)
         latest = self._header("latest")
         head = latest.number
         headers: dict[int, Block] = {head: latest}
@@ -130,7 +166,7 @@ class Indexer:
         cursor_block = cursor.block if cursor else None
         resume = cursor_block if rewind_to is None else rewind_to - 1
         first, last = plan_range(resume if cursor else None, self.start_block, head,
-                                 self.confirmations, min(self.span, self.max_range))
+                                 self.confirmations, self.max_range)
         if last < first:
             # Even with nothing to read, a rewind moves the cursor back to below the fork.
             to_hash = self._hash(resume, headers) if rewind_to is not None and resume >= 0 else ""
@@ -148,11 +184,6 @@ class Indexer:
         raw_cut = last_block_within([item.block_number for item in logs], self.max_events)
         if raw_cut is not None:
             logs, last = [lg for lg in logs if lg.block_number <= raw_cut], raw_cut
-        if raw_cut is not None:
-            self.span = 2 * (raw_cut - first + 1)
-        else:  # not cut: widen again (to max_range once the range reached the head)
-            self.span = self.max_range if last >= head - self.confirmations \
-                else min(self.max_range, 2 * (last - first + 1))
         found = self._decoded(logs)
         # Cut the batch before reading block headers: a backlog fetches only its batch's.
         cut = last_block_within([item.block_number for item, _, _ in found], self.max_events)

@@ -156,15 +156,10 @@ class CampaignWithheld(Base):
 
 
 # -- reading --------------------------------------------------------------------------------------
-# The calendar's fingerprint (read with the catalog's by quests.catalog_store.catalog_of).
-CALENDAR_FINGERPRINT = select(func.count().label("campaigns"), func.sum(Campaign.revision).label("revisions"),
-                              func.max(Campaign.id).label("last"))
-
-
 def calendar_of(session: Session) -> Calendar:
     """Every campaign as the rules see it, cached per database until one changes."""
     fingerprint = per_transaction(session, "calendar", lambda: tuple(session.execute(
-        CALENDAR_FINGERPRINT).one()), (Campaign,))
+        select(func.count(), func.sum(Campaign.revision), func.max(Campaign.id))).one()), (Campaign,))
     url = str(session.get_bind().engine.url)
     with _cache_lock:
         cached = _cache.get(url)

@@ -14,14 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quests.campaign_store import CALENDAR_FINGERPRINT, Campaign
 from quests.definitions import Catalog, Quest, parse_quest
 from quests.errors import CatalogError, UnknownQuest
-from quests.orm import per_transaction, remember, utcnow
-from quests.referral_tally import recount
+from quests.orm import per_transaction, utcnow
 from quests.store import QuestDefinition
 
 _cache_lock = threading.Lock()
@@ -62,7 +60,6 @@ def load_catalog_into(session: Session, catalog: Catalog, now: datetime | None =
     players' records stay). Returns how many definitions were added, changed or retired."""
     now = now or utcnow()
     specs = quest_specs(catalog)
-    activation_before = catalog_of(session).activation_ids
     existing = {row.id: row for row in session.scalars(select(QuestDefinition))}
     changed = 0
     for position, quest in enumerate(catalog):
@@ -84,15 +81,15 @@ def load_catalog_into(session: Session, catalog: Catalog, now: datetime | None =
             row.retired_at = now
             changed += 1
     session.flush()
-    if catalog.activation_ids != activation_before:  # who counts as activated changed
-        recount(session, catalog.activation_ids, now)
     return changed
 
 
 def catalog_of(session: Session) -> Catalog:
     """The catalog as stored (retired quests left out), cached per database until a load
     changes the definitions."""
-    fingerprint = per_transaction(session, "catalog", lambda: _fingerprints(session), (QuestDefinition,))
+    fingerprint = per_transaction(session, "catalog", lambda: tuple(session.execute(
+        select(func.count(), func.max(QuestDefinition.loaded_at), func.max(QuestDefinition.retired_at))
+    ).one()), (QuestDefinition,))
     url = str(session.get_bind().engine.url)
     with _cache_lock:
         cached = _cache.get(url)
@@ -107,20 +104,6 @@ def catalog_of(session: Session) -> Catalog:
     with _cache_lock:
         _cache[url] = (fingerprint, catalog)
     return catalog
-
-
-def _fingerprints(session: Session) -> tuple[Any, ...]:
-    """The catalog's fingerprint; the campaign calendar's, which every completion reads too,
-    comes in the same statement and is remembered for the transaction (one round trip)."""
-    row = tuple(session.execute(_FINGERPRINTS).one())
-    remember(session, "calendar", row[3:], (Campaign,))
-    return row[:3]
-
-
-_CATALOG = select(func.count().label("n"), func.max(QuestDefinition.loaded_at).label("loaded"),
-                  func.max(QuestDefinition.retired_at).label("retired")).subquery()
-_CALENDAR = CALENDAR_FINGERPRINT.subquery()
-_FINGERPRINTS = select(_CATALOG, _CALENDAR).select_from(_CATALOG.join(_CALENDAR, true()))
 
 
 def _json_ready(value: Any) -> Any:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quests.catalog_store import catalog_of
@@ -69,15 +69,13 @@ def check_in(session: Session, player: Player, now: datetime, *,
 
 
 REFERRAL_PAGE = 50
-# player: the referrer's tally of activated invitees (kept by quests.referral_tally).
-TALLY = select(Player.activated_invitees).where(Player.id == bindparam("player"))
 
 
 def referral_report(session: Session, player: Player, *, limit: int = REFERRAL_PAGE,
                     after: int | None = None) -> dict[str, Any]:
     """Who the player invited (a page of ``limit`` invitees after the invitee id ``after``,
-    oldest first) and whose invitation counts (activation quests completed). ``invited`` is
-    counted through the ``referred_by_id`` index; ``activated`` is the referrer's tally."""
+    oldest first) and whose invitation counts (activation quests completed). The totals
+    are counted over the player's invitees through the ``referred_by_id`` index."""
     catalog = catalog_of(session)
     activation = catalog.activation_ids
     mine = Player.referred_by_id == player.id
@@ -101,10 +99,22 @@ def referral_report(session: Session, player: Player, *, limit: int = REFERRAL_P
         "referral_code": player.referral_code,
         "activation_quests": sorted(activation),
         "invited": invited,
-        "activated": session.scalar(TALLY, {"player": player.id}) if activation else 0,
+        "activated": _activated_count(session, player.id, activation),
         "invitees": listed,
         "next": invitees[-1][0] if len(invitees) == limit else None,  # the cursor: an id
     }
+
+
+def _activated_count(session: Session, player_id: int, activation: frozenset[str]) -> int:
+    if not activation:
+        return 0
+    per_invitee = (select(QuestCompletion.player_id)
+                   .join(Player, Player.id == QuestCompletion.player_id)
+                   .where(Player.referred_by_id == player_id,
+                          QuestCompletion.quest_id.in_(activation))
+                   .group_by(QuestCompletion.player_id)
+                   .having(func.count(func.distinct(QuestCompletion.quest_id)) == len(activation)))
+    return session.scalar(select(func.count()).select_from(per_invitee.subquery())) or 0
 
 
 def _day(streak: Streak) -> str | None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quests import batch_writes, queries
+from quests import queries
 from quests.campaign_store import calendar_of
 from quests.campaigns import Calendar
 from quests.definitions import Catalog, Quest, Recurrence
@@ -22,10 +22,10 @@ from quests.evidence import Player as Wallet
 from quests.leaderboard import add_scores, score_deltas
 from quests.objectives import ReferralObjective
 from quests.orm import Player
-from quests.ports import Completion, CompletionSink, completion_of
+from quests.ports import Completion, CompletionSink
 from quests.progress import QuestProgress, Standing, Status, period_key, standing
-from quests.referral_tally import activated_invitees, note_activation
-from quests.store import QuestCompletion, QuestInbox, QuestRecord
+from quests.referrals import is_activated
+from quests.store import QuestCompletion, QuestEvidence, QuestInbox, QuestRecord, json_ready, keep_in_inbox
 from quests.world import region
 
 _sink: CompletionSink | None = None
@@ -45,19 +45,6 @@ def installed_sink() -> CompletionSink:
     return _sink
 
 
-COMPLETING = "quests.journey.completing"  # session.info: the journey whose sink call runs
-
-
-def completing(session: Session, player_id: int, now: datetime) -> Journey | None:
-    """The journey handing its completion to the sink right now, if it is ``player_id``'s at
-    ``now``: its records and completions, this completion included, are the database's as
-    the sink sees it (a sink that settles later, a batch's, gets None)."""
-    journey = session.info.get(COMPLETING)
-    if journey is None or journey.player.id != player_id or journey.now != now:
-        return None
-    return journey  # type: ignore[no-any-return]
-
-
 class Journey:
     """``player``'s quests at ``now`` (``player`` may be detached: only id and address are read)."""
 
@@ -71,7 +58,6 @@ class Journey:
         self._blocks: dict[str, int] = {}
         self._records: dict[tuple[str, str], QuestRecord | None] | None = None
         self._prelocked = False
-        self._locked: set[tuple[str, str]] = set()  # records read under their row lock
         self._periods = frozenset(period_key(r, now) for r in Recurrence)
 
     def preload(self, records: dict[tuple[str, str], QuestRecord],
@@ -126,16 +112,12 @@ class Journey:
         return self._records
 
     def record(self, quest: Quest, period: str, *, lock: bool = False) -> QuestRecord | None:
-        """One period's record: ``lock`` reads it afresh under its row lock (once: a locked
-        row stays as this transaction leaves it); otherwise the current periods come from
-        ``records`` (one read for every quest)."""
-        key = (quest.id, period)
-        if (not lock or self._prelocked or key in self._locked) and period in self._periods:
-            return self.records().get(key)
+        """One period's record: ``lock`` reads it afresh under its row lock; otherwise the
+        current periods come from ``records`` (one read for every quest)."""
+        if (not lock or self._prelocked) and period in self._periods:
+            return self.records().get((quest.id, period))
         row = self.session.scalar(queries.RECORD_LOCKED if lock else queries.RECORD,
                                   {"player": self.player.id, "quest": quest.id, "period": period})
-        if lock and row is not None:  # locked until the commit: nobody else changes it now
-            self._locked.add(key)
         if self._records is not None and period in self._periods:
             self._records[(quest.id, period)] = row
         return row
@@ -155,8 +137,7 @@ class Journey:
             if self._records is not None:
                 self._records[(quest.id, progress.period)] = row
         row.store(progress)
-        if batch_writes.held(self.session) is None:  # a batch flushes its steps at its end
-            self.session.flush()
+        self.session.flush()
         # A sink may want every step, not just completions (live progress for the player).
         progressed = getattr(self.sink or _sink, "progressed", None)
         if progressed is not None:
@@ -178,13 +159,11 @@ class Journey:
 
     def keep(self, event: ChainEvent) -> bool:
         """Keep a log of this player in their inbox, whatever their quests' state (a quest
-        that opens later reads it back). False when it was already kept; in a batch, held
-        and written with the batch's (True)."""
-        return batch_writes.keep(self.session, self.player.id, event)
+        that opens later reads it back). False when it was already kept."""
+        return keep_in_inbox(self.session, self.player.id, event)
 
     def kept(self, pairs: frozenset[tuple[str, str]], from_block: int) -> list[ChainEvent]:
         """The player's kept logs of these (contract, event) pairs from ``from_block`` on."""
-        batch_writes.write_inbox(self.session)  # a batch's held logs are read back too
         rows = self.session.scalars(select(QuestInbox).where(
             QuestInbox.player_id == self.player.id, QuestInbox.block_number >= from_block)
             .order_by(QuestInbox.block_number, QuestInbox.log_index))
@@ -202,14 +181,14 @@ class Journey:
         last = self.completed.get(quest.id)
         if last is not None and period_key(quest.recurrence, last) == progress.period:
             return []  # the completion row is the truth, even without a record
+        if row is not None and self._seen(quest, row.period, event):
+            return []
         if not self.calendar.counts(quest.id, event.at):
             return []  # outside every window of the quest's campaigns
         step = advance(quest, progress, event, self.wallet, self.now)
         if step.progress == progress:
             return []
-        if not batch_writes.count_evidence(self.session, self.player.id, quest, step.progress.period,
-                                           event):
-            return []  # this log was counted for the quest before (nothing written yet)
+        self.session.add(evidence_row(self.player.id, quest, step.progress.period, event))
         row = self.save(quest, row, step.progress)
         return self.complete(quest, row, step.progress, event) if step.completed else []
 
@@ -225,27 +204,26 @@ class Journey:
                 done += self.offer_event(follower, event)
         return done
 
+    def _seen(self, quest: Quest, period: str, event: ChainEvent) -> bool:
+        return self.session.scalar(queries.EVIDENCE_SEEN, {
+            "player": self.player.id, "quest": quest.id, "period": period, "tx": event.tx_hash,
+            "log": event.log_index}) is not None
+
     # -- completing -------------------------------------------------------------------------
     def complete(self, quest: Quest, row: QuestRecord, progress: QuestProgress,
                  event: ChainEvent | None) -> list[Completion]:
-        values = dict(
+        self.session.add(QuestCompletion(
             player_id=self.player.id, quest_id=quest.id, period=row.period, completed_at=self.now,
             tx_hash=event.tx_hash if event else None,
             block_number=event.block_number if event else None,
             log_index=event.log_index if event else None,
-            rule_version=quest.rule_version, evidence=[dict(e) for e in progress.evidence])
-        batch_writes.add(self.session, QuestCompletion, values)  # a batch's: one INSERT
+            rule_version=quest.rule_version, evidence=[dict(e) for e in progress.evidence]))
         add_scores(self.session, self.player.id, score_deltas(quest.rewards), self.now)
         self.completed[quest.id] = self.now
         if event is not None:
             self._blocks[quest.id] = max(self._blocks.get(quest.id, 0), event.block_number)
         completion = completion_of(self.player, quest, row.period, self.now, progress, event)
-        outer = self.session.info.get(COMPLETING)
-        self.session.info[COMPLETING] = self  # the sink may read the player's quests through it
-        try:
-            (self.sink or installed_sink()).completed(self.session, completion)
-        finally:
-            self.session.info[COMPLETING] = outer
+        (self.sink or installed_sink()).completed(self.session, completion)
         done = [completion]
         if quest.id in self.catalog.activation_ids:
             done += self._credit_referrer()
@@ -259,10 +237,7 @@ class Journey:
         if referrer_id is ...:
             referrer_id = self.session.scalar(select(Player.referred_by_id)
                                               .where(Player.id == self.player.id))
-        # Judged from the stored completions under the player's row lock (another transaction
-        # may have completed the last one), and counted once for the referrer.
-        if referrer_id is None or not note_activation(self.session, self.player.id,
-                                                      self.catalog.activation_ids, self.now):
+        if referrer_id is None or not is_activated(set(self.completed), self.catalog.activation_ids):
             return []
         referrer = self.session.get_one(Player, referrer_id)
         journey = Journey(self.session, self.catalog, referrer, self.now, self.sink)
@@ -288,5 +263,33 @@ class Journey:
         return done
 
 
+def activated_invitees(session: Session, player_id: int, activation_ids: frozenset[str]) -> list[str]:
+    """Addresses of the players this one invited who completed every activation quest."""
+    if not activation_ids:
+        return []
+    query = (select(Player.address, func.count(func.distinct(QuestCompletion.quest_id)))
+             .join(QuestCompletion, QuestCompletion.player_id == Player.id)
+             .where(Player.referred_by_id == player_id, QuestCompletion.quest_id.in_(activation_ids))
+             .group_by(Player.address))
+    return sorted(a for a, n in session.execute(query) if n == len(activation_ids))
+
+
 def _asks_referrals(quest: Quest) -> bool:
     return any(isinstance(o, ReferralObjective) for o in quest.all_objectives())
+
+
+def completion_of(player: Player, quest: Quest, period: str, at: datetime, progress: QuestProgress,
+                  event: ChainEvent | None) -> Completion:
+    return Completion(
+        player_id=player.id, player=player.address, quest_id=quest.id, period=period,
+        completed_at=at, rule_version=quest.rule_version, rewards=quest.rewards,
+        tx_hash=event.tx_hash if event else None, block_number=event.block_number if event else None,
+        log_index=event.log_index if event else None, evidence=tuple(progress.evidence))
+
+
+def evidence_row(player_id: int, quest: Quest, period: str, event: ChainEvent) -> QuestEvidence:
+    return QuestEvidence(
+        player_id=player_id, quest_id=quest.id, period=period, contract=event.contract,
+        event=event.event, tx_hash=event.tx_hash, log_index=event.log_index,
+        block_number=event.block_number, block_time=event.at, args=json_ready(dict(event.args)),
+        rule_version=quest.rule_version)

@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from quests.definitions import Recurrence, Rewards
-from quests.orm import Player, per_transaction, utcnow
+from quests.orm import Player, utcnow
 from quests.progress import period_key
 from quests.store import LeaderboardScore
 
@@ -72,29 +72,9 @@ def add_scores(session: Session, player_id: int, deltas: Mapping[Board, int], at
     ]
     if not rows:
         return
-    from quests.batch_writes import held
-
-    writes = held(session)
-    if writes is not None:  # a verification batch sums them and upserts once at its end
-        writes.add_scores(rows)
-        return
-    upsert_scores(session, rows)
-
-
-def upsert_scores(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Add each row's ``score`` to its (board, period, player) total. An upsert, so two
-    completions racing for one player's first row both count; built once per dialect and
-    sent with every row in one executemany (at most one row per total), returning the
-    totals into :func:`written_scores`."""
-    written = written_scores(session)
-    for board, period, player_id, score in session.execute(_upsert(session.get_bind().dialect.name), rows):
-        written[(board, period, player_id)] = score
-
-
-def written_scores(session: Session) -> dict[tuple[str, str, int], int]:
-    """(board, period, player id) -> the total as this transaction's upserts left it (every
-    write of a total is :func:`upsert_scores`): what the live events read back, without a read."""
-    return per_transaction(session, "scores", dict, ())
+    # An upsert, so two completions racing for one player's first row both count; built
+    # once per dialect and sent with every row in one executemany.
+    session.execute(_upsert(session.get_bind().dialect.name), rows)
 
 
 @cache
@@ -104,9 +84,7 @@ def _upsert(dialect: str) -> Any:
     return insert.on_conflict_do_update(
         index_elements=["board", "period", "player_id"],
         set_={"score": LeaderboardScore.score + insert.excluded.score,
-              "updated_at": insert.excluded.updated_at},
-    ).returning(LeaderboardScore.board, LeaderboardScore.period, LeaderboardScore.player_id,
-                LeaderboardScore.score)
+              "updated_at": insert.excluded.updated_at})
 
 
 class SqlLeaderboard:

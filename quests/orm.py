@@ -48,10 +48,6 @@ class Player(Base):
     xp: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[timestamp]
     last_seen_at: Mapped[timestamp]
-    # An invitee who completed every activation quest, since when (quests.referral_tally);
-    # a referrer's count of such invitees, kept with it.
-    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    activated_invitees: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 # The ledger speaks lowercase addresses; the XP grant finds its player through this index
@@ -66,20 +62,7 @@ def per_transaction(session: Session, key: str, compute: Callable[[], T], watch:
     """``compute()`` once per transaction of ``session`` (a cached catalog or calendar's
     fingerprint read once, not by every function of a completion); forgotten as soon as a
     flush of this session writes a row of a ``watch`` class."""
-    memo = _memo(session)
-    if key not in memo:
-        memo[key] = (compute(), watch)
-    return memo[key][0]  # type: ignore[no-any-return]
-
-
-def remember(session: Session, key: str, value: object, watch: tuple[type, ...]) -> None:
-    """What :func:`per_transaction` would compute for ``key``, read along with another value
-    in the same statement (kept unless this transaction already has one)."""
-    _memo(session).setdefault(key, (value, watch))
-
-
-def _memo(session: Session) -> dict[str, tuple[object, tuple[type, ...]]]:
-    session.connection()  # begins the transaction the values belong to
+    session.connection()  # begins the transaction the value belongs to
     transaction = session.get_transaction()
     found = session.info.get(MEMO)
     if found is None or found[0] is not transaction:
@@ -87,7 +70,10 @@ def _memo(session: Session) -> dict[str, tuple[object, tuple[type, ...]]]:
         if not session.info.get(MEMO + ".hooked"):
             event.listen(session, "before_flush", _forget_written)
             session.info[MEMO + ".hooked"] = True
-    return found[1]  # type: ignore[no-any-return]
+    memo = found[1]
+    if key not in memo:
+        memo[key] = (compute(), watch)
+    return memo[key][0]  # type: ignore[no-any-return]
 
 
 def _forget_written(session: Session, _context: object, _instances: object) -> None:

@@ -50,10 +50,6 @@ class Board:
                            campaign=self.journey.campaign_gate(quest))
         return progress, self.journey.standing(quest), row
 
-    def cards(self, region: str | None = None) -> list[dict[str, Any]]:
-        """Every quest's card (of ``region`` only, if given), in catalog order."""
-        return [self.card(q) for q in self.catalog if region is None or q.region == region]
-
     def card(self, quest: Quest) -> dict[str, Any]:
         progress, gate, row = self.state(quest)
         return {
@@ -85,7 +81,8 @@ class Board:
 
 def quest_list(session: Session, player: Player | None, now: datetime,
                region: str | None = None) -> list[dict[str, Any]]:
-    return Board(session, player, now).cards(region)
+    board = Board(session, player, now)
+    return [board.card(q) for q in board.catalog if region is None or q.region == region]
 
 
 def quest_detail(session: Session, player: Player | None, quest_id: str, now: datetime) -> dict[str, Any]:

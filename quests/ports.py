@@ -11,15 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from quests.definitions import Rewards
-
-if TYPE_CHECKING:
-    from quests.definitions import Quest
-    from quests.evidence import ChainEvent
-    from quests.orm import Player
-    from quests.progress import QuestProgress
 
 
 class Clock(Protocol):
@@ -60,13 +54,3 @@ class CompletionSink(Protocol):
     def completed(self, session: Any, completion: Completion) -> None: ...
 
     def withdrawn(self, session: Any, completion: Completion) -> None: ...
-
-
-def completion_of(player: Player, quest: Quest, period: str, at: datetime, progress: QuestProgress,
-                  event: ChainEvent | None) -> Completion:
-    """The completion a journey hands to its sink."""
-    return Completion(
-        player_id=player.id, player=player.address, quest_id=quest.id, period=period,
-        completed_at=at, rule_version=quest.rule_version, rewards=quest.rewards,
-        tx_hash=event.tx_hash if event else None, block_number=event.block_number if event else None,
-        log_index=event.log_index if event else None, evidence=tuple(progress.evidence))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, func, select
 
-from quests.store import QuestCompletion, QuestRecord
+from quests.store import QuestCompletion, QuestEvidence, QuestRecord
 
 # player, periods (a list): the player's records of those periods.
 RECORDS_OF_PERIODS = select(QuestRecord).where(
@@ -32,6 +32,12 @@ COMPLETED = (select(QuestCompletion.quest_id, func.max(QuestCompletion.completed
                     func.max(QuestCompletion.block_number))
              .where(QuestCompletion.player_id == bindparam("player"))
              .group_by(QuestCompletion.quest_id))
+
+# player, quest, period, tx, log: the evidence row of one log, if it was counted.
+EVIDENCE_SEEN = select(QuestEvidence.id).where(
+    QuestEvidence.player_id == bindparam("player"), QuestEvidence.quest_id == bindparam("quest"),
+    QuestEvidence.period == bindparam("period"), QuestEvidence.tx_hash == bindparam("tx"),
+    QuestEvidence.log_index == bindparam("log"))
 
 # players (a list), periods (a list): the records of those players and periods (a batch's).
 RECORDS_OF_PLAYERS = select(QuestRecord).where(

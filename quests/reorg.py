@@ -16,14 +16,13 @@ from quests.definitions import Quest
 from quests.engine import advance
 from quests.evidence import ChainEvent
 from quests.evidence import Player as Wallet
-from quests.journey import installed_sink
+from quests.journey import completion_of, installed_sink
 from quests.leaderboard import add_scores, score_deltas
 from quests.objectives import CompositeObjective, EventObjective, Objective
 from quests.objectives.composite import parts_progress
 from quests.orm import Player, utcnow
-from quests.ports import Completion, CompletionSink, completion_of
+from quests.ports import Completion, CompletionSink
 from quests.progress import QuestProgress, Status
-from quests.referral_tally import note_withdrawal
 from quests.store import (
     QuestCompletion,
     QuestEvidence,
@@ -71,8 +70,6 @@ def retract_from(session: Session, block_number: int, now: datetime | None = Non
             _recite(session, player_id, quest_id, period, replayed)
             continue
         withdrawn.append(_withdraw(session, player, quest, row, replayed, block_number, now, sink))
-        if quest.activation:  # the invitee may no longer count for their referrer
-            note_withdrawal(session, player_id, catalog.activation_ids)
     session.flush()
     return withdrawn
 

@@ -11,16 +11,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from quests.batch import journeys_of
-from quests.batch_writes import held_writes
 from quests.catalog_store import catalog_of, load_catalog_into, quest_or_404
 from quests.checkins import check_in, referral_report
 from quests.definitions import Catalog, Quest
@@ -104,25 +102,19 @@ def apply_chain_events(session: Session, events: Sequence[ChainEvent], now: date
     # One read locks every player of the batch, in id order (two indexers delivering the
     # same logs wait for each other here, and never deadlock).
     wanted = sorted(set().union(*(a for _, _, a in concerned)))
-    named = set(wanted)
-    known = {p.address.lower(): p for p in session.scalars(batch_players(session), {"addresses": wanted})
-             if p.address in named}  # the rows read with them are their referrers'
+    lock_players(session, set(wanted))  # with their referrers, in the order a page takes them
+    known = {p.address.lower(): p for p in session.scalars(
+        select(Player).where(Player.address.in_(wanted)).order_by(Player.id).with_for_update())}
     journeys = _read_together(session, catalog, concerned, known, now, sink)
-    # A batch's inbox, evidence, record, completion and score writes are held and sent as
-    # one statement per table at its end (quests.batch_writes); a lone log writes row by row
-    # (its evidence kept by one INSERT .. RETURNING: no read of the batch's evidence first).
-    held = held_writes(session, (p.id for p in known.values()), (e.tx_hash for e, _, _ in concerned)) \
-        if len(concerned) > 1 else nullcontext()
-    with held:
-        for event, quests, addresses in concerned:
-            for player in sorted((known[a.lower()] for a in addresses if a.lower() in known),
-                                 key=lambda p: p.id):
-                journey = journeys.get(player.id) or Journey(session, catalog, player, now, sink)
-                journey.keep(event)
-                for quest in quests:
-                    done += journey.offer_event(quest, event)
-            for address in sorted(a for a in addresses if a.lower() not in known):
-                keep_on_wayside(session, address, event)
+    for event, quests, addresses in concerned:
+        for player in sorted((known[a.lower()] for a in addresses if a.lower() in known),
+                             key=lambda p: p.id):
+            journey = journeys.get(player.id) or Journey(session, catalog, player, now, sink)
+            journey.keep(event)
+            for quest in quests:
+                done += journey.offer_event(quest, event)
+        for address in sorted(a for a in addresses if a.lower() not in known):
+            keep_on_wayside(session, address, event)
     return done
 
 
@@ -130,13 +122,12 @@ def _read_together(session: Session, catalog: Catalog, concerned: list[Any], kno
                    now: datetime, sink: CompletionSink | None) -> dict[int, Journey]:
     """The journeys of the batch's players whose quests only their own log changes here (one
     log in the batch, and no invitee in it who could credit them): their records locked and
-    their completions read in two statements for all of them (or one player: instead of
-    three)."""
+    their completions read in two statements for all of them instead of three per player."""
     seen = Counter(known[a.lower()].id for _, _, addresses in concerned for a in addresses
                    if a.lower() in known)
     referrers = {p.referred_by_id for p in known.values()}
     alone = [p for p in known.values() if seen[p.id] == 1 and p.id not in referrers]
-    return journeys_of(session, catalog, alone, now, lock=True, sink=sink) if alone else {}
+    return journeys_of(session, catalog, alone, now, lock=True, sink=sink) if len(alone) > 1 else {}
 
 
 def welcome_traveller(session: Session, player: Player, now: datetime, *,
@@ -161,13 +152,11 @@ def check_state(session: Session, player: Player, quest_id: str, readings: list[
 Checks = frozenset[tuple[str, int | None]]
 
 
-def state_to_read(session: Session, player: Player, now: datetime, *,
-                  journey: Journey | None = None) -> dict[str, Checks]:
+def state_to_read(session: Session, player: Player, now: datetime) -> dict[str, Checks]:
     """The state readings the player's open, unfinished quests check (quest id -> checks):
-    what opening the quest log reads from the chain (``journey``: the player's, as read
-    already in this transaction)."""
+    what opening the quest log reads from the chain."""
     catalog = catalog_of(session)
-    journey = journey or Journey(session, catalog, player, now)
+    journey = Journey(session, catalog, player, now)
     wanted: dict[str, Checks] = {}
     for quest in catalog:
         checks = quest.state_checks()
@@ -200,32 +189,28 @@ def answer(session: Session, player: Player, quest_id: str, text: str, now: date
     if not any(isinstance(o, AnswerObjective) for o in quest.all_objectives()):
         raise NotApplicable("quest_id", f"{quest.id} asks no question")
     lock_player(session, player)
-    journey = Journey(session, catalog, player, now, sink)
-    _, progress = journey.current(quest, lock=True)
+    _, progress = Journey(session, catalog, player, now).current(quest, lock=True)
     for i, objective in enumerate(quest.objectives):
         opens = retry_at(progress.objective(i)) if isinstance(objective, AnswerObjective) else None
         if opens is not None and now < opens and not progress.is_done:
             wait = max(1, math.ceil((opens - now).total_seconds()))
             raise AnswerTooSoon(quest.id, wait, int(progress.objective(i).get("attempts", 0)))
-    return _act(session, catalog, player, quest, [Answer(text, now)], now, sink, journey)
+    return _act(session, catalog, player, quest, [Answer(text, now)], now, sink)
 
 
-def batch_players(session: Session) -> Any:
-    """The statement reading the players of a batch of logs (``addresses``), with their
-    referrers (a completion may credit them) on PostgreSQL, locked in id order (the order
-    :func:`lock_player` takes), so a page and the indexer never wait on each other in a
-    cycle. SQLite has no row locks: the players alone."""
-    return _NAMED_LOCKED if session.get_bind().dialect.name == "sqlite" else _WITH_REFERRERS_LOCKED
-
-
-# Built once (see quests.queries). A UNION of two index lookups: ``address IN (..) OR id IN
-# (referrers)`` walks the whole primary key (PostgreSQL cannot use an index for an OR with a
-# subquery): 120 ms at 1M players.
-_NAMED = Player.address.in_(bindparam("addresses", expanding=True))
-_NAMED_LOCKED = select(Player).where(_NAMED).order_by(Player.id).with_for_update()
-_WITH_REFERRERS_LOCKED = (select(Player).where(Player.id.in_(select(Player.id).where(_NAMED).union(
-    select(Player.referred_by_id).where(_NAMED, Player.referred_by_id.is_not(None)))))
-    .order_by(Player.id).with_for_update())
+def lock_players(session: Session, addresses: set[str]) -> None:
+    """Every player of a batch of logs and their referrers, locked up front in id order (the
+    order :func:`lock_player` takes), so a page and the indexer never wait on each other in a
+    cycle."""
+    if not addresses or session.get_bind().dialect.name == "sqlite":
+        return
+    named = Player.address.in_(sorted(addresses))
+    # A UNION of two index lookups: ``named OR id IN (referrers)`` walks the whole primary
+    # key (PostgreSQL cannot use an index for an OR with a subquery): 120 ms at 1M players.
+    wanted = select(Player.id).where(named).union(
+        select(Player.referred_by_id).where(named, Player.referred_by_id.is_not(None)))
+    session.execute(select(Player.id).where(Player.id.in_(wanted))
+                    .order_by(Player.id).with_for_update())
 
 
 def lock_player(session: Session, player: Player, *, first: bool = False) -> None:
@@ -239,20 +224,15 @@ def lock_player(session: Session, player: Player, *, first: bool = False) -> Non
         if first:
             session.execute(update(Player).where(Player.id == player.id).values(id=Player.id))
         return
-    referrer = player.__dict__.get("referred_by_id", ...)  # loaded with the player: it never changes
-    if referrer is ...:
-        referrer = session.scalar(select(Player.referred_by_id).where(Player.id == player.id))
+    referrer = session.scalar(select(Player.referred_by_id).where(Player.id == player.id))
     ids = sorted({player.id} | ({referrer} if referrer is not None else set()))
     session.execute(select(Player.id).where(Player.id.in_(ids)).order_by(Player.id).with_for_update())
 
 
 def _act(session: Session, catalog: Catalog, player: Player, quest: Quest, evidence: list[Any],
-         now: datetime, sink: CompletionSink | None, journey: Journey | None = None) -> Move:
-    """Feed ``evidence`` to the player's quest (``journey``: the player's, made after their
-    row lock was taken; otherwise the lock is taken here)."""
-    if journey is None:
-        lock_player(session, player)
-        journey = Journey(session, catalog, player, now, sink)
+         now: datetime, sink: CompletionSink | None) -> Move:
+    lock_player(session, player)
+    journey = Journey(session, catalog, player, now, sink)
     _, progress = journey.current(quest)
     if progress.is_done:
         raise QuestAlreadyDone(quest.id, progress.period)

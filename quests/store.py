@@ -10,7 +10,6 @@ completion per (player, quest, period); one check-in per player and UTC day.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -259,35 +258,13 @@ def json_ready(value: Any) -> Any:
 def keep_in_inbox(session: Any, player_id: int, event: Any) -> bool:
     """Keep a chain log in the player's inbox (one ``INSERT .. ON CONFLICT DO NOTHING`` on
     its unique (player, tx, log index)); False when it was kept already."""
-    kept = session.execute(_insert_once(session.get_bind().dialect.name, "quest_inbox"), {
-        "player_id": player_id, "contract": event.contract, "event": event.event,
-        "tx_hash": event.tx_hash, "log_index": event.log_index, "block_number": event.block_number,
-        "block_time": event.at, "args": json_ready(dict(event.args)), "seen_at": utcnow()}).first()
-    return kept is not None
-
-
-def count_evidence(session: Any, player_id: int, quest: Any, period: str, event: Any) -> bool:
-    """Keep ``event`` as evidence of the player's quest in ``period``; False (and nothing
-    written) when it was kept already: one ``INSERT .. ON CONFLICT DO NOTHING RETURNING`` on
-    the unique (player, quest, period, tx, log index), no read first."""
-    row = session.execute(_insert_once(session.get_bind().dialect.name, "quest_evidence"), {
-        "player_id": player_id, "quest_id": quest.id, "period": period, "contract": event.contract,
-        "event": event.event, "tx_hash": event.tx_hash, "log_index": event.log_index,
-        "block_number": event.block_number, "block_time": event.at,
-        "args": json_ready(dict(event.args)), "rule_version": quest.rule_version,
-        "seen_at": utcnow()}).first()
-    return row is not None
-
-
-@cache
-def _insert_once(dialect: str, table: str) -> Any:
-    """``INSERT .. ON CONFLICT DO NOTHING RETURNING id`` on the row's unique key, built once
-    per dialect (see quests.queries)."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    model, unique = {"quest_inbox": (QuestInbox, ["player_id", "tx_hash", "log_index"]),
-                     "quest_evidence": (QuestEvidence, ["player_id", "quest_id", "period", "tx_hash",
-                                                        "log_index"])}[table]
-    module = {"postgresql": postgresql, "sqlite": sqlite}[dialect]
-    return (module.insert(model.__table__).on_conflict_do_nothing(index_elements=unique)
-            .returning(model.__table__.c.id))
+    module = {"postgresql": postgresql, "sqlite": sqlite}[session.get_bind().dialect.name]
+    statement = (module.insert(QuestInbox).values(
+        player_id=player_id, contract=event.contract, event=event.event, tx_hash=event.tx_hash,
+        log_index=event.log_index, block_number=event.block_number, block_time=event.at,
+        args=json_ready(dict(event.args)), seen_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["player_id", "tx_hash", "log_index"])
+        .returning(QuestInbox.id))
+    return session.execute(statement).first() is not None

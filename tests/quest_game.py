@@ -20,7 +20,6 @@ from legends.wiring.leaderboards import RedisLeaderboard
 from quests import service
 from quests.evidence import ChainEvent, StateReading
 from quests.orm import Player
-from quests.referral_tally import note_activation
 from quests.store import QuestCompletion, QuestRecord
 
 NOON = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)  # a Sunday, ISO week 2026-W47
@@ -110,9 +109,6 @@ class Game:
             session.add_all(QuestCompletion(player_id=player.id, quest_id=q, period="once",
                                             completed_at=self.now, rule_version=1, evidence=[])
                             for q in quest_ids)
-            activation = service.catalog_of(session).activation_ids
-            if activation & set(quest_ids):  # the referrer's tally, as a completion keeps it
-                note_activation(session, player.id, activation, self.now)
 
     def accept(self, player: Player, quest_id: str, head: int = 100) -> service.Move:
         with self.sessions.begin() as session:

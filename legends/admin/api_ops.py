@@ -4,15 +4,8 @@ cancel; audited) and what the scheduler has planned and done."""
 from __future__ import annotations
 
 from legends.admin.guard import admin_only
-from legends.admin.models import (
-    CancelBody,
-    Cancelled,
-    KeysBody,
-    Retried,
-    RewardsQuery,
-    RewardTrouble,
-    SchedulerStatus,
-)
+from legends.admin.models import (CancelBody, Cancelled, KeysBody, Retried, RewardsQuery, RewardTrouble,
+                                  SchedulerStatus)
 from legends.admin.views import admin_api, admin_operation, admin_transaction, audited
 from legends.api.contract import reply
 from legends.api.errors import ApiError

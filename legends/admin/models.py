@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from legends.api.campaigns_models import BudgetLeft
-from legends.api.contract import OptionalBody, Query, Reply
+from legends.api.contract import OptionalBody, Reply
 from legends.api.shared_models import Address, Moment
 
 Text = str
@@ -28,7 +28,7 @@ class GrantBody(BaseModel):
     address: str = Field(max_length=42, description="The wallet to make an admin")
 
 
-class AuditQuery(Query):
+class AuditQuery(BaseModel):
     actor: str | None = Field(None, max_length=42, description="Who (an admin's address)")
     action: str | None = Field(None, max_length=64, description="What, e.g. campaign.publish")
     target: str | None = Field(None, max_length=120, description="A target prefix, e.g. campaign:")

@@ -47,23 +47,6 @@ class Reply(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-class Query(BaseModel):
-    """Base of a query-string model. flask_openapi3 asks the model for its JSON schema on
-    every request to read the arguments (2-3 ms of pydantic per page); it is built once per
-    class and arguments here, and a copy handed out."""
-
-    @classmethod
-    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        key = (cls, args, tuple(sorted(kwargs.items())))
-        schema = _QUERY_SCHEMAS.get(key)
-        if schema is None:
-            schema = _QUERY_SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
-        return copy.deepcopy(schema)
-
-
-_QUERY_SCHEMAS: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-
 class OptionalBody(BaseModel):
     """Base of a request body that may be left out entirely (no bytes at all): it then reads
     as ``{}``. A body that is present but not a JSON object is still a 400."""

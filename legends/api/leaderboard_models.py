@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from legends.api.contract import Query, Reply
+from legends.api.contract import Reply
 from legends.api.shared_models import Address
 
 
-class BoardQuery(Query):
+class BoardQuery(BaseModel):
     board: Literal["xp", "shards"] = Field("xp", description="What to rank by")
     period: Literal["all", "week"] = Field("all", description="All time or this ISO week")
     limit: int = Field(20, ge=1, le=100, description="How many entries")

@@ -36,7 +36,7 @@ from legends.wiring.transactions import NotYourTransaction, UnknownTransaction, 
 from quests import service
 from quests.campaign_service import quest_campaigns
 from quests.orm import Player
-from quests.overview import Board, quest_detail, quest_list
+from quests.overview import quest_detail, quest_list
 
 ACTION_ERRORS = (400, 404, 409)
 
@@ -50,40 +50,28 @@ def observe(who: Player | None, quest_id: str | None = None) -> None:
         return
     with game_transaction() as db:
         wanted = service.state_to_read(db, who, now())
-    observe_these(who, wanted, quest_id)
-
-
-def observe_these(who: Player, wanted: dict[str, service.Checks], quest_id: str | None = None) -> bool:
-    """Read the chain state ``wanted`` (quest id -> checks) and judge it: False when there
-    was nothing to read or the chain did not answer (nothing changed)."""
     if quest_id is not None:
         wanted = {q: checks for q, checks in wanted.items() if q == quest_id}
     if not wanted:
-        return False
+        return
     try:
         readings = get_reader().readings(who.address, set().union(*wanted.values()))
     except ChainError:
-        return False
+        return
     with game_transaction() as db:
         service.observe_state(db, who, readings, now(), only=quest_id, sink=sink())
-    return True
 
 
 @operation(api.get, "/quests", ok={200: QuestList}, errors=(400,), tag="quests")
 def quests_index(query: QuestsQuery):  # type: ignore[no-untyped-def]
     """Every quest with the caller's status (opening the log reads the state open quests check)"""
     who = optional_player()
+    observe(who)
     at = now()
-    with game_transaction() as db:  # one transaction when the chain's state changes nothing
+    with game_transaction() as db:
         if who is not None:
             sync_rewarded(db, at, player_id=who.id)
-        board = Board(db, who, at)
-        wanted = service.state_to_read(db, who, at, journey=board.journey) if who else {}
-        quests = board.cards(query.region)
-    if who is not None and observe_these(who, wanted):  # judged: the log is read again
-        with game_transaction() as db:
-            sync_rewarded(db, at, player_id=who.id)
-            quests = quest_list(db, who, at, query.region)
+        quests = quest_list(db, who, at, query.region)
     return reply(QuestList, {"quests": quests, "signed_in": who is not None})
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from legends.api.campaigns_models import PublicCampaign
-from legends.api.contract import Query, Reply
+from legends.api.contract import Reply
 from legends.api.shared_models import Address, Moment
 from quests.definitions import QUEST_ID
 from quests.world import REGION_KEYS
@@ -23,11 +23,11 @@ class QuestPath(BaseModel):
     quest_id: QuestId = Field(description="A quest id such as gate.faucet")
 
 
-class QuestsQuery(Query):
+class QuestsQuery(BaseModel):
     region: RegionKey | None = Field(None, description="Only this region's quests")
 
 
-class ReferralsQuery(Query):
+class ReferralsQuery(BaseModel):
     limit: int = Field(50, ge=1, le=200, description="How many invitees per page")
     after: int | None = Field(None, ge=1, le=2**53,
                               description="An invitee id from `next`: the page after them")

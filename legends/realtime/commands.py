@@ -76,7 +76,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: bool, async_mode: s
 
         stop_background = start_background(app)
     listen(app)
-    server = server_for(app, host, port)  # it freezes the start's heap (serving.freeze_heap)
+    server = server_for(app, host, port)
     signal.signal(signal.SIGTERM, _interrupt)
     click.echo(f"Sahara Legends serving http://{host}:{port} ({mode})  (Ctrl-C stops it)")
     try:

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from legends.realtime.emitter import Broadcaster
-from legends.realtime.store import PUBLIC, Envelope, append, player_stream, reserve
+from legends.realtime.store import PUBLIC, Envelope, append, player_stream
 
 PENDING = "legends.realtime.pending"
 HOOKED = PENDING + ".hooked"
@@ -54,12 +54,6 @@ def record(session: Session, stream: str, kind: str, payload: dict[str, Any],
 def for_player(session: Session, address: str, kind: str, payload: dict[str, Any],
                at: datetime | None = None) -> Envelope:
     return record(session, player_stream(address), kind, payload, at)
-
-
-def reserve_players(session: Session, addresses: list[str]) -> None:
-    """The event streams of these players, locked and read in one statement for a batch
-    that will send each of them events (``store.reserve``)."""
-    reserve(session, [player_stream(a) for a in addresses])
 
 
 def announce(session: Session, message: str, at: datetime | None = None, **extra: Any) -> Envelope:

@@ -15,11 +15,10 @@ from legends.realtime import events
 from legends.realtime.store import PUBLIC
 from nft.store import RewardBatch, RewardGrant
 from quests.batch import journeys_of
-from quests.batch_writes import held
 from quests.catalog_store import catalog_of
 from quests.definitions import Quest
-from quests.journey import Journey, completing
-from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard, score_deltas, written_scores
+from quests.journey import Journey
+from quests.leaderboard import ALL_TIME, Board, SqlLeaderboard, score_deltas
 from quests.orm import Player
 from quests.ports import Completion
 from quests.progress import QuestProgress, Status
@@ -67,8 +66,6 @@ def unlocked_by(session: Session, completion: Completion, now: datetime,
     if not waiting:
         return []
     if journey is None or journey.now != now:
-        journey = completing(session, completion.player_id, now)  # the one completing it, if any
-    if journey is None:
         player = session.get(Player, completion.player_id)
         if player is None:
             return []
@@ -102,15 +99,8 @@ def ranks_moved(session: Session, completions: Sequence[Completion], mirror: Any
                 mine[completion.player_id] = mine.get(completion.player_id, 0) + delta
     if not deltas:
         return
-    writes = held(session)
-    if writes is not None:  # a batch's scores are held: upserted now, their totals returned
-        writes.write_scores()
-    written = written_scores(session)  # as this transaction's upserts returned them
-    scores = {(name, player): written[(name, ALL_TIME, player)]
-              for name, added in deltas.items() for player in added if (name, ALL_TIME, player) in written}
-    if len(scores) < sum(len(added) for added in deltas.values()):
-        scores = {(name, player): score for name, player, score in session.execute(
-            _SCORES, {"boards": sorted(deltas), "players": sorted(addresses)})}
+    scores = {(name, player): score for name, player, score in session.execute(
+        _SCORES, {"boards": sorted(deltas), "players": sorted(addresses)})}
     for name, added in deltas.items():
         board = Board(name)
         moved = {player: (score, score - added[player]) for player in sorted(added)

@@ -18,7 +18,6 @@ handler below closes it when the socket's request ends.
 
 from __future__ import annotations
 
-import gc
 import resource
 from typing import Any
 
@@ -117,21 +116,9 @@ def check_mode(app: Flask, wanted: str | None) -> str:
     return mode
 
 
-def freeze_heap() -> int:
-    """Move what start-up made (modules, the catalog, compiled statements: ~170k objects)
-    out of the cyclic collector's reach, after one last collection: a full collection then
-    walks only what serving makes (one over the start-up heap took 110-150 ms, a pause
-    in whichever request triggered it). Returns how many objects were frozen."""
-    gc.collect()
-    gc.freeze()
-    return gc.get_freeze_count()
-
-
 def server_for(app: Flask, host: str, port: int) -> BaseWSGIServer | GeventServer:
-    """The server for ``app`` (its Socket.IO middleware included), in the app's async mode,
-    its start-up heap frozen (:func:`freeze_heap`)."""
+    """The server for ``app`` (its Socket.IO middleware included), in the app's async mode."""
     raise_open_files()
-    freeze_heap()
     from legends.extensions import socketio
 
     if socketio.async_mode == "gevent":

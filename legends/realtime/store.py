@@ -1,13 +1,10 @@
 """The event log: one stream per player (and one public stream), each event a row with
 the stream's next ``offset``; the stream's ``epoch`` names its history.
 
-Offsets are allocated by one ``INSERT .. ON CONFLICT DO UPDATE SET last_offset = last_offset
-+ 1 .. RETURNING`` on the stream's row, inside the caller's transaction: PostgreSQL holds that row's lock
+Offsets are allocated by one ``UPDATE .. SET last_offset = last_offset + 1 .. RETURNING``
+on the stream's row, inside the caller's transaction: PostgreSQL holds that row's lock
 until the commit, SQLite holds its single writer lock, so two transactions writing to one
-stream take turns and the offsets of committed events have no gaps and no repeats. A
-transaction about to write to many streams (a verification batch's players) may lock and
-read their counters in one ``SELECT .. FOR UPDATE`` instead (:func:`reserve`); the counters
-are written back before the commit either way.
+stream take turns and the offsets of committed events have no gaps and no repeats.
 An epoch changes only when a stream starts afresh (a new or restored database, a reset):
 a client holding an offset of another epoch cannot trust it and is sent a snapshot.
 """
@@ -17,10 +14,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, String, bindparam, case, delete, event, func, select, update
+from sqlalchemy import JSON, BigInteger, Index, String, case, delete, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -105,20 +101,6 @@ def new_epoch() -> str:
     return secrets.token_hex(4)
 
 
-@cache
-def _bump(dialect: str) -> Any:
-    """The stream's counter + 1, returning it and the epoch; a new stream starts at offset 1
-    in a fresh epoch (built once per dialect)."""
-    module = {"postgresql": postgresql, "sqlite": sqlite}.get(dialect)
-    if module is None:
-        raise NotImplementedError(f"the event log needs SQLite or PostgreSQL, not {dialect}")
-    insert = module.insert(RealtimeStream.__table__).values(
-        stream=bindparam("stream"), epoch=bindparam("epoch"), last_offset=1, created_at=bindparam("at"))
-    return insert.on_conflict_do_update(
-        index_elements=["stream"], set_={"last_offset": RealtimeStream.last_offset + 1},
-    ).returning(RealtimeStream.last_offset, RealtimeStream.epoch)
-
-
 HELD = "legends.realtime.held"
 _INSERT_EVENT = RealtimeEvent.__table__.insert()
 
@@ -134,9 +116,15 @@ def append(session: Session, stream: str, kind: str, payload: dict[str, Any],
     at = at or utcnow()
     held = _held(session)
     entry = held.get(stream)
-    if entry is None:  # one statement, whether the stream is new or not
-        row = session.execute(_bump(session.get_bind().dialect.name),
-                              {"stream": stream, "epoch": new_epoch(), "at": utcnow()}).one()
+    if entry is None:
+        bump = (update(RealtimeStream).where(RealtimeStream.stream == stream)
+                .values(last_offset=RealtimeStream.last_offset + 1)
+                .returning(RealtimeStream.last_offset, RealtimeStream.epoch)
+                .execution_options(synchronize_session=False))
+        row = session.execute(bump).first()
+        if row is None:
+            _upsert_stream(session, stream)
+            row = session.execute(bump).one()
         entry = held[stream] = {"epoch": str(row[1]), "last": int(row[0]), "written": int(row[0]),
                                 "rows": []}
     else:
@@ -145,28 +133,6 @@ def append(session: Session, stream: str, kind: str, payload: dict[str, Any],
     entry["rows"].append({"stream": stream, "offset": offset, "type": kind, "payload": payload,
                           "created_at": at})
     return Envelope(stream, kind, offset, entry["epoch"], at, payload)
-
-
-def reserve(session: Session, streams: list[str]) -> None:
-    """Lock and read the counters of ``streams`` in one statement (in stream order), for a
-    transaction about to append to all of them (a verification batch's players): their
-    first events then count on in memory like the rest, instead of one bump each. A
-    stream nobody wrote to yet is created first."""
-    held = _held(session)
-    wanted = sorted({s for s in streams if s not in held})
-    if not wanted:
-        return
-    read = (select(RealtimeStream.stream, RealtimeStream.last_offset, RealtimeStream.epoch)
-            .where(RealtimeStream.stream.in_(wanted)).order_by(RealtimeStream.stream)
-            .with_for_update())
-    rows = session.execute(read).all()
-    missing = sorted(set(wanted) - {str(r[0]) for r in rows})
-    if missing:
-        for stream in missing:
-            _upsert_stream(session, stream)
-        rows = session.execute(read).all()
-    for stream, last, epoch in rows:
-        held[str(stream)] = {"epoch": str(epoch), "last": int(last), "written": int(last), "rows": []}
 
 
 def _held(session: Session) -> dict[str, dict[str, Any]]:

@@ -73,10 +73,6 @@ class LegendsSink:
         ledger write for all; then, for each, the mirror and ``quest.completed``."""
         if not completions:
             return
-        if len(completions) > 1:  # a batch's: its players' event streams read in one statement
-            from legends.realtime.events import reserve_players
-
-            reserve_players(session, [c.player for c in completions])
         admitted = [admitted_grants(session, c, grants_of(c)) for c in completions]
         records = {r.key: r for r in record_grants(session, [g for grants in admitted for g in grants])}
         for completion, grants in zip(completions, admitted):

@@ -39,7 +39,6 @@ from quests.leaderboard import (
     SqlLeaderboard,
     ranked,
     week_of,
-    written_scores,
 )
 from quests.orm import Player
 from quests.store import LeaderboardScore
@@ -110,15 +109,9 @@ class RedisLeaderboard:
     def mirror(self, session: Session, player_id: int, at: datetime) -> None:
         """Queue the player's current totals (as this transaction leaves them) for Redis."""
         periods = (ALL_TIME, week_of(at))
-        # The totals this transaction's upserts returned (the boards it changed; the others
-        # are in Redis as they were), else read.
-        rows: Iterable[Any] = [(board, period, score) for (board, period, player), score
-                               in written_scores(session).items()
-                               if player == player_id and period in periods]
-        if not rows:
-            rows = session.execute(select(LeaderboardScore.board, LeaderboardScore.period,
-                                          LeaderboardScore.score).where(
-                LeaderboardScore.player_id == player_id, LeaderboardScore.period.in_(periods)))
+        rows = session.execute(select(LeaderboardScore.board, LeaderboardScore.period,
+                                      LeaderboardScore.score).where(
+            LeaderboardScore.player_id == player_id, LeaderboardScore.period.in_(periods)))
         pending = session.info.setdefault(PENDING, {})
         if not session.info.get(PENDING + ".hooked"):
             event.listen(session, "after_commit", self._flush)

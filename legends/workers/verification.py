@@ -14,7 +14,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -73,8 +72,7 @@ class VerificationLoop:
     (the benchmark uses it); ``observe(session, events)`` sees every batch's events inside
     its transaction (the app turns crafts into live events there); ``heads`` a
     :class:`chain.heads.HeadWatch` (or None): at the head the loop waits for the next block's
-    announcement instead of polling every ``interval``; ``lookahead``: read the next batch
-    while one is applied (see :meth:`step`).
+    announcement instead of polling every ``interval``.
     """
 
     def __init__(self, indexer: Indexer, sessions: sessionmaker[Session], *, service: Any = None,
@@ -83,7 +81,7 @@ class VerificationLoop:
                  upkeep: Callable[[Session, datetime], Any] | None = None, upkeep_every: float = 2.0,
                  on_committed: Callable[[StepReport], None] | None = None,
                  observe: Callable[[Session, Sequence[ChainEvent]], Any] | None = None,
-                 heads: Any = None, lookahead: bool = True) -> None:
+                 heads: Any = None) -> None:
         self.indexer = indexer
         self.sessions = sessions
         self.service = service or quest_service
@@ -95,43 +93,15 @@ class VerificationLoop:
         self.on_committed = on_committed
         self.observe = observe
         self.heads = heads
-        self.lookahead = lookahead
-        self._ahead: Future[IndexerBatch] | None = None
-        self._reader: ThreadPoolExecutor | None = None
         self._upkept = 0.0
 
-    def step(self, *, read_ahead: bool = False) -> StepReport | None:
-        """Poll once (or take the poll made while the previous batch was applied) and apply
-        what was found; None when there was nothing new. ``read_ahead`` (what :meth:`run`
-        asks when ``lookahead``): while this batch is applied, the next one is read in a
-        helper thread, so its logs and headers arrive while this batch's statements run and
-        a burst's last batch follows sooner; the next step takes that read."""
-        ahead, self._ahead = self._ahead, None
-        batch = ahead.result() if ahead is not None else self.indexer.poll()
+    def step(self) -> StepReport | None:
+        """Poll once and apply what was found; None when there was nothing new."""
+        batch = self.indexer.poll()
         if batch.empty:
             return None
-        try:
-            return self._apply(batch, read_ahead)
-        except BaseException:
-            self._drop_ahead()  # planned after a batch that did not commit
-            raise
-
-    def _drop_ahead(self) -> None:
-        ahead, self._ahead = self._ahead, None
-        if ahead is not None:
-            ahead.cancel()
-
-    def _read_ahead(self, batch: IndexerBatch) -> None:
-        if batch.rewind_to is None and batch.to_block >= batch.from_block:
-            if self._reader is None:
-                self._reader = ThreadPoolExecutor(1, thread_name_prefix="legends-verification-ahead")
-            self._ahead = self._reader.submit(self.indexer.poll, batch)
-
-    def _apply(self, batch: IndexerBatch, read_ahead: bool) -> StepReport:
         now = self.clock()
         extra = {"sink": self.sink} if self.sink is not None else {}
-        if read_ahead:
-            self._read_ahead(batch)
         with self.sessions.begin() as session:
             withdrawn: list[Completion] = []
             if batch.rewind_to is not None:
@@ -171,14 +141,12 @@ class VerificationLoop:
         failures = 0
         while not stop.is_set():
             try:
-                report = self.step(read_ahead=self.lookahead)
+                report = self.step()
                 self.tend()
             except CursorConflict as exc:  # another indexer moved the cursor: re-plan
-                self._drop_ahead()
                 log.info("%s; polling again", exc)
                 continue
             except Exception as exc:  # nothing may silently end verification for everybody
-                self._drop_ahead()
                 delay = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
                 failures += 1
                 if isinstance(exc, TRANSIENT):
@@ -188,12 +156,8 @@ class VerificationLoop:
                 stop.wait(delay)
                 continue
             failures = 0
-            if report is None or (report.caught_up and self._ahead is None):
+            if report is None or report.caught_up:
                 self.pause(stop)
-        self._drop_ahead()
-        if self._reader is not None:
-            self._reader.shutdown(wait=True)
-            self._reader = None
 
     def pause(self, stop: threading.Event) -> None:
         """At the head: until the next block is announced (or HEAD_POLL_SECONDS), else

@@ -35,34 +35,3 @@ def test_scale_benchmark_tiny_mode_measures_every_hot_path(postgres_url):
         left = conn.execute(sa.text("SELECT datname FROM pg_database WHERE datname LIKE 'bench_scale_%'"))
         assert not [name for (name,) in left if name.endswith(f"_{os.getpid()}")]
     engine.dispose()
-
-
-def test_the_loaded_world_keeps_the_referral_tallies_the_game_keeps(postgres_url):
-    """The loader's marks and tallies agree with the completions it loaded (what
-    quests.referral_tally keeps as the game runs), for every referrer."""
-    from bench.scale_world import load, private_database
-
-    with private_database(lambda _m: None, prefix="bench_tally") as url:
-        load(url, 2_000, lambda _m: None)
-        engine = sa.create_engine(url)
-        try:
-            with engine.connect() as conn:
-                activation = sorted(conn.scalars(sa.text(
-                    "SELECT id FROM quest_definition WHERE retired_at IS NULL AND "
-                    "(spec ->> 'activation')::boolean")).all())
-                assert activation
-                wrong = conn.scalar(sa.text(
-                    "SELECT count(*) FROM player p WHERE p.activated_invitees <> (SELECT count(*) "
-                    "FROM player i WHERE i.referred_by_id = p.id AND (SELECT count(DISTINCT "
-                    "c.quest_id) FROM quest_completion c WHERE c.player_id = i.id AND "
-                    "c.quest_id = ANY(:a)) = :n)"), {"a": activation, "n": len(activation)})
-                # (the funnel is random: the heavy referrer's few invitees may all stop short)
-                tallied = conn.scalar(sa.text("SELECT sum(activated_invitees) FROM player"))
-                marks = conn.scalar(sa.text(
-                    "SELECT count(*) FROM player WHERE (activated_at IS NOT NULL) <> "
-                    "(referred_by_id IS NOT NULL AND (SELECT count(DISTINCT c.quest_id) FROM "
-                    "quest_completion c WHERE c.player_id = player.id AND c.quest_id = ANY(:a)) = :n)"),
-                    {"a": activation, "n": len(activation)})
-        finally:
-            engine.dispose()
-    assert (wrong, marks) == (0, 0) and tallied > 0

@@ -118,33 +118,6 @@ def test_a_batch_holds_a_bounded_number_of_events(indexer_for, sessions, suite, 
     assert [e.args["account"] for b in batches for e in claims(b.events)] == funded
 
 
-def test_a_backlog_cut_at_its_event_limit_asks_for_about_two_batches_of_blocks_next(
-        indexer_for, sessions, suite, funded, chain_tx):
-    indexer = indexer_for(max_events=2)
-    catch_up(indexer, sessions)
-    for player in funded:  # one block per claim, 2 events each
-        suite.token.transact(player, "claim")
-    asked = []
-    logs = chain_tx.chain.logs
-
-    def watched(addresses, first, last):  # type: ignore[no-untyped-def]
-        asked.append((first, last))
-        return logs(addresses, first, last)
-
-    indexer.rpc = type("Watched", (), {"__getattr__": lambda _s, n: getattr(chain_tx.chain, n),
-                                       "logs": staticmethod(watched)})()
-    batches = []
-    while not (batch := indexer.poll()).empty:
-        batches.append(batch)
-        with sessions.begin() as session:
-            indexer.commit(session, batch)
-    assert [len(b.events) for b in batches] == [2] * len(funded)  # every claim, in order
-    head = chain_tx.chain.block_number()
-    assert asked[0][1] == head  # the first poll reads the whole range
-    assert all(last - first + 1 <= 2 for first, last in asked[1:-1])  # then ~2 batches' blocks
-    assert indexer.span == indexer.max_range  # widened again at the head
-
-
 def test_confirmations_hold_back_the_newest_blocks(indexer_for, sessions, suite, funded, chain_tx):
     indexer = indexer_for(confirmations=2)
     catch_up(indexer, sessions)

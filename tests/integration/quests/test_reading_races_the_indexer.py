@@ -99,24 +99,3 @@ def test_the_indexer_committing_the_same_completion_while_the_page_writes_it_is_
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["status"] in ("completed", "rewarded")
     assert game.xp(alice) == 50
-
-
-def test_the_quest_log_lists_what_the_chain_state_completes_and_still_answers_without_the_chain(game):
-    """The log and what to ask the chain are read in one transaction; the log is read
-    again only when the chain answered (and its state completed something here)."""
-    from chain.errors import ChainError
-
-    alice = game.player()
-    client = sign_in_cookie(game.app, game.app.test_client(), alice.address)
-    real_readings = game.chain.readings
-
-    def unreachable(address, checks):  # type: ignore[no-untyped-def]
-        raise ChainError("the node is down")
-
-    game.chain.readings = unreachable
-    listed = {q["id"]: q["status"] for q in client.get("/api/quests").get_json()["quests"]}
-    assert listed["gate.sahara-id"] in ("available", "in_progress") and game.xp(alice) == 0
-    game.chain.readings = real_readings
-    game.chain.values[("has_identity", None)] = 1
-    listed = {q["id"]: q["status"] for q in client.get("/api/quests").get_json()["quests"]}
-    assert listed["gate.sahara-id"] in ("completed", "rewarded") and game.xp(alice) == 50

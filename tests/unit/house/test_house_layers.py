@@ -28,8 +28,6 @@ PERSISTENCE = {
     "quests/journey.py": "quest service: reads and writes progress rows in the caller's session",
     "quests/queries.py": "the quest service's hot-path statements, built once with bound parameters",
     "quests/batch.py": "quest service: a verification batch's journeys, read together",
-    "quests/batch_writes.py": "quest service: a verification batch's per-event rows, written together",
-    "quests/referral_tally.py": "quest service: the referrers' tallies of activated invitees",
     "quests/service.py": "quest service: reads and writes progress rows in the caller's session",
     "quests/reorg.py": "quest service: takes back completions a reorg undid",
     "quests/wayside.py": "quest service: a wallet's logs from before its first sign-in",
